@@ -1,0 +1,93 @@
+/* ocirt: the cgroup manager.  One interface, two drivers (cgroup v1 incl. hybrid hosts, and v2);
+ * a systemd driver can be added behind the same calls.
+ *
+ * Lifetime: create() makes the cgroup(s) and applies linux.resources before any process is in
+ * them; the container's init is then placed with CLONE_INTO_CGROUP (v2, clone_fd()) or by the
+ * child writing "0" to procs fds the parent opened (prepare_join() / join_self()), so no extra
+ * parent/child round trip is needed.  The path is saved in the state dir (ocirt_status) and
+ * load() gets the manager back for update/pause/kill/delete. */
+#ifndef OCIRT_CGROUP_H
+#define OCIRT_CGROUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "ocispec.h"
+
+typedef enum
+{
+  OCIRT_CGROUP_MODE_NONE = 0, /* no usable cgroup fs */
+  OCIRT_CGROUP_MODE_V1,       /* legacy or hybrid: v1 controllers */
+  OCIRT_CGROUP_MODE_V2,       /* unified */
+} ocirt_cgroup_mode;
+
+typedef struct ocirt_cgroup ocirt_cgroup;
+
+/* statfs() of /sys/fs/cgroup (root may be overridden by $OCIRT_CGROUP_ROOT for tests? no: fixed). */
+ocirt_cgroup_mode ocirt_cgroup_detect_mode (void);
+const char *ocirt_cgroup_mode_name (ocirt_cgroup_mode mode); /* "v1" "v2" "none" */
+
+/* Resolve linux.cgroupsPath (NULL = default "/ocirt/<id>"; relative = below ocirt's own cgroup,
+ * as runc does).  The result never is the hierarchy root nor contains "..".  *out is malloc'd
+ * and starts with '/'. */
+int ocirt_cgroup_resolve_path (const char *cgroups_path, const char *id, char **out, ocirt_error_t *err);
+
+/* Create the cgroup (mkdir on the way down, enabling v2 controllers in subtree_control of each
+ * ancestor it needs), remember which directories it created, and apply `res` (may be NULL).
+ * On failure removes what it created.  */
+int ocirt_cgroup_create (const char *path, const oci_resources *res, ocirt_cgroup **out, ocirt_error_t *err);
+
+/* Recreate the manager of an existing container from its saved path/driver. */
+int ocirt_cgroup_load (const char *path, const char *driver, bool owned, ocirt_cgroup **out, ocirt_error_t *err);
+
+void ocirt_cgroup_free (ocirt_cgroup *cg);
+#define cleanup_cgroup __attribute__ ((cleanup (ocirt_cgroup_freep)))
+static inline void
+ocirt_cgroup_freep (ocirt_cgroup **cg)
+{
+  if (*cg)
+    ocirt_cgroup_free (*cg);
+}
+
+const char *ocirt_cgroup_get_path (const ocirt_cgroup *cg);
+ocirt_cgroup_mode ocirt_cgroup_get_mode (const ocirt_cgroup *cg);
+
+/* v2: an O_DIRECTORY fd of the leaf for clone3(CLONE_INTO_CGROUP); -1 on v1.  Owned by cg. */
+int ocirt_cgroup_clone_fd (ocirt_cgroup *cg, ocirt_error_t *err);
+
+/* Parent, before clone: open the cgroup.procs (v2) or <controller>/cgroup.procs (v1) files. */
+int ocirt_cgroup_prepare_join (ocirt_cgroup *cg, ocirt_error_t *err);
+/* Child, right after clone (still sharing nothing with the parent but these fds): write "0". */
+int ocirt_cgroup_join_self (ocirt_cgroup *cg, ocirt_error_t *err);
+/* Parent side, close the fds opened by prepare_join. */
+void ocirt_cgroup_close_join (ocirt_cgroup *cg);
+
+/* Put an existing pid in the cgroup, optionally in sub-cgroup `sub` (exec --cgroup, already
+ * validated: relative, no ".."). */
+int ocirt_cgroup_enter (ocirt_cgroup *cg, pid_t pid, const char *sub, ocirt_error_t *err);
+
+int ocirt_cgroup_update (ocirt_cgroup *cg, const oci_resources *res, ocirt_error_t *err);
+int ocirt_cgroup_freeze (ocirt_cgroup *cg, bool freeze, ocirt_error_t *err);
+/* 1 frozen, 0 not, <0 error */
+int ocirt_cgroup_is_frozen (ocirt_cgroup *cg, ocirt_error_t *err);
+/* All pids in the cgroup (recursively), malloc'd. */
+int ocirt_cgroup_pids (ocirt_cgroup *cg, pid_t **pids, size_t *n, ocirt_error_t *err);
+/* Signal every process in the cgroup (freezing it first on v1 so forks can't escape). */
+int ocirt_cgroup_kill_all (ocirt_cgroup *cg, int sig, ocirt_error_t *err);
+/* Remove the leaves ocirt created (only those), after killing stray processes if `force`. */
+int ocirt_cgroup_destroy (ocirt_cgroup *cg, bool force, ocirt_error_t *err);
+
+/* Statistics for `events`: cpu, memory, pids, blkio, hugetlb as the runc events JSON "data"
+ * object (written with the libocispec writer). */
+int ocirt_cgroup_write_stats (ocirt_cgroup *cg, ocispec_jw *w, ocirt_error_t *err);
+/* An fd that becomes readable on an OOM event (v1: eventfd on memory.oom_control; v2: inotify
+ * on memory.events) and a counter read; -1 if unsupported. */
+int ocirt_cgroup_oom_fd (ocirt_cgroup *cg, ocirt_error_t *err);
+int ocirt_cgroup_oom_count (ocirt_cgroup *cg, uint64_t *count, ocirt_error_t *err);
+
+/* The v1 controllers and v2 files this build can manage (for `features`). */
+const char *const *ocirt_cgroup_controllers (void);
+
+#endif
