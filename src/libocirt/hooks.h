@@ -1,0 +1,15 @@
+/* ocirt: OCI hooks.  Each hook gets the container state JSON on stdin, its own args/env, and
+ * is killed when its `timeout` (seconds) expires.  The caller decides where it runs: prestart
+ * and createRuntime in the runtime's namespaces (parent), createContainer and startContainer
+ * in the container's (child), poststart and poststop in the runtime's. */
+#ifndef OCIRT_HOOKS_H
+#define OCIRT_HOOKS_H
+
+#include "error.h"
+#include "ocispec.h"
+
+/* Run every hook of `list` in order; the first failure stops and is returned.  `stage` is the
+ * spec name ("prestart", "createRuntime", ...), used in messages. */
+int ocirt_hooks_run (const oci_hook_list *list, const char *stage, const oci_state *state, ocirt_error_t *err);
+
+#endif

@@ -1,0 +1,267 @@
+/* ocirt: in-root path resolution (see paths.h). */
+#include <config.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#ifdef HAVE_LINUX_OPENAT2_H
+#include <linux/openat2.h>
+#endif
+
+#include "paths.h"
+#include "utils.h"
+
+static int force_fallback = -1; /* -1: decide from the environment once */
+
+void
+ocirt_paths_force_fallback (bool on)
+{
+  force_fallback = on;
+}
+
+static bool
+use_fallback (void)
+{
+  if (force_fallback < 0)
+    force_fallback = getenv ("OCIRT_TEST_NO_OPENAT2") != NULL;
+  return force_fallback;
+}
+
+const char *
+ocirt_fd_path (int fd, char buf[OCIRT_FD_PATH_MAX])
+{
+  snprintf (buf, OCIRT_FD_PATH_MAX, "/proc/self/fd/%d", fd);
+  return buf;
+}
+
+char *
+ocirt_path_clean (const char *path)
+{
+  size_t n = strlen (path);
+  char *out = xmalloc (n + 2);
+  size_t o = 0;
+  const char *p = path;
+
+  out[o++] = '/';
+  while (*p)
+    {
+      const char *s;
+      size_t len;
+      while (*p == '/')
+        p++;
+      s = p;
+      while (*p && *p != '/')
+        p++;
+      len = p - s;
+      if (len == 0 || (len == 1 && s[0] == '.'))
+        continue;
+      if (len == 2 && s[0] == '.' && s[1] == '.')
+        {
+          while (o > 1 && out[o - 1] != '/')
+            o--;
+          if (o > 1)
+            o--;
+          continue;
+        }
+      if (o > 1)
+        out[o++] = '/';
+      memcpy (out + o, s, len);
+      o += len;
+    }
+  out[o] = '\0';
+  return out;
+}
+
+/* Component walk for kernels without openat2: every symlink is read and re-resolved from
+ * rootfd; ".." never goes above rootfd.  Mirrors RESOLVE_IN_ROOT semantics. */
+static int
+walk_in_root (int rootfd, const char *path, int flags, ocirt_error_t *err)
+{
+  enum { MAX_DEPTH = 256 };
+  int stack[MAX_DEPTH];
+  size_t depth = 0;
+  int links = 0, ret = -1;
+  cleanup_free char *rest = xstrdup (path);
+  char *p = rest;
+  bool nofollow_last = (flags & O_NOFOLLOW) != 0;
+
+  stack[depth++] = dup (rootfd);
+  if (stack[0] < 0)
+    return ocirt_error_errno (err, "dup rootfd");
+  for (;;)
+    {
+      char *comp, *next;
+      int fd;
+      struct stat st;
+      bool last;
+
+      while (*p == '/')
+        p++;
+      if (*p == '\0')
+        break;
+      comp = p;
+      next = strchr (p, '/');
+      if (next)
+        *next++ = '\0';
+      else
+        next = p + strlen (p);
+      while (*next == '/')
+        next++;
+      last = *next == '\0';
+      p = next;
+      if (strcmp (comp, ".") == 0)
+        continue;
+      if (strcmp (comp, "..") == 0)
+        {
+          if (depth > 1)
+            close (stack[--depth]);
+          continue;
+        }
+      fd = openat (stack[depth - 1], comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0)
+        {
+          ret = ocirt_error_errno (err, "open %s", path);
+          goto out;
+        }
+      if (fstat (fd, &st) < 0)
+        {
+          close (fd);
+          ret = ocirt_error_errno (err, "stat %s", path);
+          goto out;
+        }
+      if (S_ISLNK (st.st_mode) && !(last && nofollow_last))
+        {
+          char target[PATH_MAX];
+          ssize_t n = readlinkat (fd, "", target, sizeof target - 1);
+          char *joined;
+          close (fd);
+          if (n < 0 || ++links > 40)
+            {
+              ret = ocirt_error_set (err, n < 0 ? errno : ELOOP, "resolve %s", path);
+              goto out;
+            }
+          target[n] = '\0';
+          if (target[0] == '/')
+            while (depth > 1)
+              close (stack[--depth]);
+          joined = xasprintf ("%s/%s", target, p);
+          free (rest);
+          rest = joined;
+          p = rest;
+          continue;
+        }
+      if (depth == MAX_DEPTH)
+        {
+          close (fd);
+          ret = ocirt_error_set (err, ENAMETOOLONG, "resolve %s", path);
+          goto out;
+        }
+      stack[depth++] = fd;
+    }
+  /* Reopen the final O_PATH fd with the requested flags. */
+  {
+    int want = flags & ~O_NOFOLLOW;
+    if ((want & O_PATH) == O_PATH)
+      ret = dup (stack[depth - 1]);
+    else
+      {
+        char buf[OCIRT_FD_PATH_MAX];
+        ret = open (ocirt_fd_path (stack[depth - 1], buf), want | O_CLOEXEC);
+      }
+    if (ret < 0)
+      ret = ocirt_error_errno (err, "open %s", path);
+  }
+out:
+  while (depth > 0)
+    close (stack[--depth]);
+  return ret;
+}
+
+int
+ocirt_open_in_root (int rootfd, const char *path, int flags, ocirt_error_t *err)
+{
+#ifdef HAVE_LINUX_OPENAT2_H
+  if (!use_fallback ())
+    {
+      struct open_how how = { .flags = (uint64_t) ((flags & ~O_NOFOLLOW) | O_CLOEXEC),
+                              .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+      int fd;
+      if (flags & O_NOFOLLOW)
+        how.flags |= O_NOFOLLOW;
+      do
+        fd = syscall (SYS_openat2, rootfd, path, &how, sizeof how);
+      while (fd < 0 && errno == EAGAIN);
+      if (fd >= 0)
+        return fd;
+      if (errno != ENOSYS)
+        return ocirt_error_errno (err, "open %s", path);
+    }
+#endif
+  return walk_in_root (rootfd, path, flags, err);
+}
+
+int
+ocirt_mkpath_in_root (int rootfd, const char *path, bool file, ocirt_error_t *err)
+{
+  cleanup_free char *clean = ocirt_path_clean (path);
+  char *slash;
+  int fd;
+
+  fd = ocirt_open_in_root (rootfd, clean, O_PATH, NULL);
+  if (fd >= 0)
+    return fd;
+  if (strcmp (clean, "/") == 0)
+    return ocirt_error_errno (err, "open rootfs");
+  /* Create each missing level below the deepest existing one, always through a parent fd
+   * resolved in the root, so a symlink can't redirect the mkdir outside. */
+  for (slash = strchr (clean + 1, '/');; slash = strchr (slash + 1, '/'))
+    {
+      cleanup_close int parent = -1;
+      char *name;
+      bool last = slash == NULL;
+
+      if (!last)
+        *slash = '\0';
+      fd = ocirt_open_in_root (rootfd, clean, O_PATH, NULL);
+      if (fd >= 0)
+        {
+          if (last)
+            return fd;
+          close (fd);
+          *slash = '/';
+          continue;
+        }
+      name = strrchr (clean, '/');
+      *name = '\0';
+      parent = ocirt_open_in_root (rootfd, clean[0] ? clean : "/", O_PATH | O_DIRECTORY, err);
+      *name = '/';
+      if (parent < 0)
+        return -1;
+      if (last && file)
+        {
+          char buf[OCIRT_FD_PATH_MAX];
+          cleanup_close int dfd = open (ocirt_fd_path (parent, buf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+          int f = dfd < 0 ? -1 : openat (dfd, name + 1, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0644);
+          if (f < 0 && errno != EEXIST)
+            return ocirt_error_errno (err, "create %s", path);
+          if (f >= 0)
+            close (f);
+        }
+      else
+        {
+          char buf[OCIRT_FD_PATH_MAX];
+          cleanup_close int dfd = open (ocirt_fd_path (parent, buf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+          if (dfd < 0 || (mkdirat (dfd, name + 1, 0755) < 0 && errno != EEXIST))
+            return ocirt_error_errno (err, "mkdir %s", clean);
+        }
+      fd = ocirt_open_in_root (rootfd, clean, O_PATH, err);
+      if (fd < 0 || last)
+        return fd;
+      close (fd);
+      *slash = '/';
+    }
+}

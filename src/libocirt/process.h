@@ -1,0 +1,33 @@
+/* ocirt: the container process's own attributes: user and groups, rlimits, oom score,
+ * personality, I/O priority, scheduler, umask, inherited fds, and the executable lookup. */
+#ifndef OCIRT_PROCESS_H
+#define OCIRT_PROCESS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "ocispec.h"
+
+/* "RLIMIT_NOFILE" -> RLIMIT_NOFILE; -1 when unknown. */
+int ocirt_rlimit_from_name (const char *name);
+const char *const *ocirt_rlimit_names (void);
+
+/* Checked in the parent so config mistakes fail before any process exists. */
+int ocirt_process_validate (const oci_process *p, const char *where, ocirt_error_t *err);
+
+int ocirt_process_apply_rlimits (const oci_process *p, ocirt_error_t *err);
+int ocirt_process_apply_oom_score_adj (const oci_process *p, ocirt_error_t *err);
+/* personality, ioPriority, scheduler, execCPUAffinity.initial */
+int ocirt_process_apply_misc (const oci_process *p, const oci_linux *l, ocirt_error_t *err);
+/* setgroups/setresgid/setresuid, keeping capabilities for ocirt_caps_apply(). */
+int ocirt_process_set_user (const oci_process *p, bool setgroups_allowed, ocirt_error_t *err);
+/* Mark every fd >= 3 + preserve_fds close-on-exec (CVE-2024-21626: no host fd survives). */
+int ocirt_process_close_fds (int preserve_fds, ocirt_error_t *err);
+/* Resolve args[0] through PATH from process.env (or the default PATH), as execvp would, in
+ * the current root; malloc'd absolute path.  Error names what was searched. */
+int ocirt_process_find_exec (const oci_process *p, char **out, ocirt_error_t *err);
+/* chdir(process.cwd) and check the result is inside the root (no /proc/self/fd escape). */
+int ocirt_process_chdir (const oci_process *p, ocirt_error_t *err);
+
+#endif
