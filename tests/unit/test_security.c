@@ -29,6 +29,10 @@
 #include "utils.h"
 
 static int test_num, failures;
+/* False under valgrind, which does not implement seccomp(2): kernel-effect tests are skipped. */
+static bool have_seccomp;
+#define NO_SECCOMP "seccomp(2) unavailable (valgrind?)"
+
 static char logbuf[16384];
 
 static void __attribute__ ((format (printf, 2, 3)))
@@ -164,6 +168,18 @@ in_child (ocirt_seccomp *sc, int (*fn) (void *), void *arg)
   return status;
 }
 
+static bool exited_ok (int status);
+
+/* ok() on a child that installs sc and runs fn, or a skip without seccomp(2). */
+static void
+child_ok (ocirt_seccomp *sc, int (*fn) (void *), void *arg, const char *name)
+{
+  if (!have_seccomp)
+    skip (name, NO_SECCOMP);
+  else
+    ok (exited_ok (in_child (sc, fn, arg)), "%s", name);
+}
+
 static bool
 exited_ok (int status)
 {
@@ -271,8 +287,7 @@ test_errno (void)
 
   ok (sc != NULL && !ocirt_seccomp_wants_notify (sc), "errno: prepare");
   if (sc)
-    ok (exited_ok (in_child (sc, child_errno, NULL)),
-        "errno: mkdir -> EPERM, getcwd -> 42, Seccomp:\\t2, Seccomp_filters:\\t1");
+    child_ok (sc, child_errno, NULL, "errno: mkdir -> EPERM, getcwd -> 42, Seccomp:\\t2, Seccomp_filters:\\t1");
   ocirt_seccomp_free (sc);
 }
 
@@ -346,13 +361,11 @@ test_args (void)
   };
   oci_seccomp s = profile ("SCMP_ACT_ALLOW", rules, ARRAY_SIZE (rules));
   ocirt_seccomp *sc = prepare (&s, NULL);
-  int st;
 
   ok (sc != NULL, "args: prepare");
   if (sc == NULL)
     return;
-  st = in_child (sc, child_args, NULL);
-  ok (exited_ok (st), "args: NE, EQ (same index = OR, different = AND), MASKED_EQ, GT, GE, LE, LT");
+  child_ok (sc, child_args, NULL, "args: NE, EQ (same index = OR, different = AND), MASKED_EQ, GT, GE, LE, LT");
   ocirt_seccomp_free (sc);
 }
 
@@ -411,9 +424,16 @@ test_actions (void)
     {
       oci_seccomp_syscall rules[] = { rule (NAMES ("getppid"), cases[i].action) };
       oci_seccomp s = profile ("SCMP_ACT_ALLOW", rules, 1);
-      ocirt_seccomp *sc = prepare (&s, NULL);
+      ocirt_seccomp *sc;
       int st;
 
+      if (!have_seccomp)
+        {
+          /* libseccomp also refuses actions it cannot find in the kernel. */
+          skip (cases[i].action, NO_SECCOMP);
+          continue;
+        }
+      sc = prepare (&s, NULL);
       if (sc == NULL)
         {
           ok (false, "%s: prepare", cases[i].action);
@@ -447,7 +467,7 @@ test_unknown_and_errors (void)
       "unknown syscall skipped with a warning");
   if (sc)
     {
-      ok (exited_ok (in_child (sc, child_mkdir, NULL)), "unknown syscall: the other names still apply");
+      child_ok (sc, child_mkdir, NULL, "unknown syscall: the other names still apply");
       ocirt_seccomp_free (sc);
     }
 
@@ -530,7 +550,7 @@ test_archs_flags (void)
       ocirt_seccomp_bpf (native, &l1);
       ocirt_seccomp_bpf (multi, &l2);
       ok (l2 > l1, "archs: the multi-arch program is larger (%zu > %zu bytes)", l2, l1);
-      ok (exited_ok (in_child (multi, child_errno, NULL)), "flags TSYNC|LOG|SPEC_ALLOW|WAIT_KILLABLE_RECV: install works");
+      child_ok (multi, child_errno, NULL, "flags TSYNC|LOG|SPEC_ALLOW|WAIT_KILLABLE_RECV: install works");
     }
   ocirt_seccomp_free (native);
   ocirt_seccomp_free (multi);
@@ -538,6 +558,9 @@ test_archs_flags (void)
 
 /* ---- notify ------------------------------------------------------------------------------ */
 
+/* Define OCIRT_TEST_HAVE_OCISPEC (tests_unit_test_security_CPPFLAGS) once libocispec's JSON
+ * writer is merged: the test then goes through ocirt_seccomp_send_listener and checks the
+ * document.  Without it, referencing that function would not link. */
 #ifndef OCIRT_TEST_HAVE_OCISPEC
 /* Until libocispec's writer is merged: pass the fd the same way, with a fixed document. */
 static int
@@ -582,6 +605,11 @@ test_notify (const char *tmp)
   ocirt_seccomp *sc;
   pid_t pid;
 
+  if (!have_seccomp)
+    {
+      skip ("notify", NO_SECCOMP);
+      return;
+    }
   s.listener_path = path;
   s.listener_metadata = "meta-42";
   sc = prepare (&s, NULL);
@@ -717,7 +745,7 @@ test_cache (const char *tmp)
   ok (count_files (dir, name, sizeof name) == 1 && strlen (name) == 64, "cache: one entry named by sha256");
   file = xasprintf ("%s/%s", dir, name);
   ok (stat (file, &st) == 0 && (st.st_mode & 07777) == 0600 && st.st_size == (off_t) la, "cache: entry is 0600");
-  ok (exited_ok (in_child (b, child_errno, NULL)), "cache: the cached program works");
+  child_ok (b, child_errno, NULL, "cache: the cached program works");
 
   /* A different profile is a different key. */
   rules[1].errno_ret = 43;
@@ -893,6 +921,10 @@ main (void)
     }
   if (mkdtemp (tmp) == NULL)
     return 1;
+  {
+    uint32_t act = SECCOMP_RET_ALLOW;
+    have_seccomp = syscall (SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &act) == 0;
+  }
 
   test_sha256 ();
   test_tables ();
