@@ -18,6 +18,10 @@ int ocirt_seccomp_prepare (const oci_seccomp *s, const char *cache_dir, ocirt_se
 void ocirt_seccomp_free (ocirt_seccomp *sc);
 /* True when the profile uses SCMP_ACT_NOTIFY (install returns a listener fd). */
 bool ocirt_seccomp_wants_notify (const ocirt_seccomp *sc);
+/* True when prepare found the program in the cache (libseccomp was not used at all). */
+bool ocirt_seccomp_was_cached (const ocirt_seccomp *sc);
+/* The compiled program (an array of struct sock_filter), *len in bytes. */
+const void *ocirt_seccomp_bpf (const ocirt_seccomp *sc, size_t *len);
 /* Install in the calling process (seccomp(2) with the profile's flags).  *notify_fd gets the
  * listener fd when the profile uses SCMP_ACT_NOTIFY, else -1. */
 int ocirt_seccomp_install (ocirt_seccomp *sc, int *notify_fd, ocirt_error_t *err);
