@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -580,6 +581,8 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
   if (o->pid_file && write_pid_file (o->pid_file, c->pid, err) < 0)
     goto fail;
   create_cleanup (&x, false);
+  /* The record is complete: other commands (state, kill, a racing delete) may now look. */
+  flock (c->dir->dir_fd, LOCK_UN);
   *out = c;
   return 0;
 

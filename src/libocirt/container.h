@@ -73,6 +73,11 @@ oci_state *ocirt_container_make_state (ocirt_container *c, const char *status);
 /* The status ("created", "running", "paused", "stopped") of a loaded container. */
 const char *ocirt_container_status (ocirt_container *c);
 
+/* `run` in the foreground: forward signals and the terminal to the container's process until it
+ * exits, then delete the container (unless keep).  Returns its exit code (128+N if killed by
+ * signal N), or -1 with *err. */
+int ocirt_run_foreground (ocirt_container *c, bool keep, ocirt_error_t *err);
+
 /* State root of the calling user: /run/ocirt for root, $XDG_RUNTIME_DIR/ocirt otherwise. */
 char *ocirt_default_root (void);
 
