@@ -1,4 +1,4 @@
 /* libFuzzer target: oci_process_parse_data / oci_process_generate / oci_process_free. */
-#include "fuzz_common.h"
+#include "ocispec_fuzz.h"
 
 OCISPEC_FUZZ_TARGET (oci_process, oci_process_parse_data, oci_process_generate, oci_process_free)
