@@ -318,7 +318,9 @@ ocispec_json_parse (const char *data, size_t len, char **err)
   if (h == NULL)
     ocispec_oom ();
   st = yajl_parse (h, (const unsigned char *) data, len);
+  /* yajl stops just after the offending byte; at end of input, point just past it. */
   off = yajl_get_bytes_consumed (h);
+  off = off ? off - 1 : 0;
   if (st == yajl_status_ok)
     {
       st = yajl_complete_parse (h);
@@ -327,7 +329,7 @@ ocispec_json_parse (const char *data, size_t len, char **err)
   if (st != yajl_status_ok)
     {
       if (b.cancel_reason)
-        *err = location_error (data, len, off ? off - 1 : 0, b.cancel_reason);
+        *err = location_error (data, len, off, b.cancel_reason);
       else
         {
           unsigned char *m = yajl_get_error (h, 0, NULL, 0);
@@ -337,8 +339,7 @@ ocispec_json_parse (const char *data, size_t len, char **err)
             msg[--l] = '\0';
           if (m)
             yajl_free_error (h, m);
-          /* yajl stops just after the offending byte. */
-          *err = location_error (data, len, off ? off - 1 : 0, msg);
+          *err = location_error (data, len, off, msg);
           free (msg);
         }
       free (b.key);
