@@ -226,6 +226,10 @@ wait_for () {
 # wait_output FILE ERE [TIMEOUT]: wait until FILE has a line matching ERE.
 wait_output () { wait_for "${3:-10}" grep -Eq -- "$2" "$1"; }
 
+# wait_status ID STATUS [TIMEOUT]: wait until `ocirt state ID` reports STATUS.
+wait_status () { wait_for "${3:-10}" _status_is "$1" "$2"; }
+_status_is () { [ "$(ocirt_state "$1" status)" = "$2" ]; }
+
 _starttime () {
   local s
   s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
@@ -333,6 +337,13 @@ _cleanup () {
       _is_ours "$pid" "$st" && kill -9 "$pid" 2>/dev/null
     done < "$TRACK/pids"
   fi
+  # Pid files the tests asked for (--pid-file $TMP/...).
+  find "$TMP" -xdev -maxdepth 3 -name '*.pid' -path "$TMP/*" ! -path "$TRACK/*" -type f 2>/dev/null \
+    | while IFS= read -r m; do
+        read -r pid < "$m" 2>/dev/null || continue
+        case $pid in '' | *[!0-9]*) continue ;; esac
+        _is_ours "$pid" && kill -9 "$pid" 2>/dev/null
+      done
   # Everything in our cgroups is ours; then remove them, deepest first.
   for d in $(_cgroup_prefix_dirs); do
     for i in 1 2 3 4 5 6 7 8 9 10; do

@@ -359,7 +359,7 @@ t "ocitest count" test_count
 # ---- cleanup trap ------------------------------------------------------------------------------
 
 test_cleanup () {
-  local d inner_tmp sleeper cgpid cgdir hier=
+  local d inner_tmp sleeper pidfile_pid cgpid cgdir hier=
   for d in /sys/fs/cgroup/pids /sys/fs/cgroup/unified /sys/fs/cgroup; do
     [ -e "$d/cgroup.procs" ] && { hier=$d; break; }
   done
@@ -372,20 +372,22 @@ test_cleanup () {
     mount -t tmpfs none "$TMP/m1"; mkdir "$TMP/m1/sub"; mount -t tmpfs none "$TMP/m1/sub"
     mount -t tmpfs none "$TMP/m2"
     sleep 300 & track_pid $!; sp=$!
+    sleep 301 & echo $! > "$TMP/c.pid"; pp=$!
     cg=
     if [ -n "$2" ]; then
       cg=$2/$CGROUP_PREFIX/a/b; mkdir -p "$cg"
       sh -c "echo \$\$ > $cg/cgroup.procs; exec sleep 300" & cp=$!
       sleep 0.3
     fi
-    echo "$TMP $sp ${cp:-} $2/$CGROUP_PREFIX"
+    echo "$TMP $sp $pp ${cp:-} $2/$CGROUP_PREFIX"
   ' _ "$OCIRT_SRCDIR/tests/lib.sh" "$hier" > "$TMP/cleanup.info"
-  read -r inner_tmp sleeper cgpid cgdir < "$TMP/cleanup.info"
+  read -r inner_tmp sleeper pidfile_pid cgpid cgdir < "$TMP/cleanup.info"
   case $inner_tmp in /tmp/ocirt-test.*) ;; *) echo "bad TMP $inner_tmp"; return 1 ;; esac
   sleep 0.2
   [ ! -e "$inner_tmp" ]
   assert_eq "$(_mounts_under "$inner_tmp")" ""
   ! kill -0 "$sleeper" 2>/dev/null
+  ! kill -0 "$pidfile_pid" 2>/dev/null
   if [ -n "$hier" ]; then
     ! kill -0 "$cgpid" 2>/dev/null
     [ ! -e "$cgdir" ]
@@ -433,6 +435,7 @@ test_reference_cleanup () {
     cfg "$TMP/b" ".process.args=[\"/init\",\"pause\"]"
     ocirt_run c1 --detach
     [ "$status" = 0 ] || { echo "run failed: $stderr" >&2; exit 1; }
+    wait_status c1 running 5 || { echo "not running" >&2; exit 1; }
     echo "$TMP $(ocirt_state c1 pid) $(cfg_get "$TMP/b" .linux.cgroupsPath)"
   ' _ "$OCIRT_SRCDIR/tests/lib.sh" > "$TMP/rc.info"
   read -r itmp ipid icg < "$TMP/rc.info"
