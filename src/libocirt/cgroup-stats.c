@@ -1,0 +1,1 @@
+/* ocirt: stats (placeholder) */
