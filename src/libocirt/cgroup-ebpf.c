@@ -87,9 +87,10 @@ dev_access (const oci_device_cgroup *r, int *out, ocirt_error_t *err)
   return 0;
 }
 
-/* One rule block; jumps are patched to the end of the block. */
+/* One rule block; jumps are patched to the end of the block.  *always is set when the rule
+ * matches every access (no test emitted): nothing after it is reachable. */
 static int
-emit_rule (struct prog *p, const oci_device_cgroup *r, ocirt_error_t *err)
+emit_rule (struct prog *p, const oci_device_cgroup *r, bool *always, ocirt_error_t *err)
 {
   const int all = BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE | BPF_DEVCG_ACC_MKNOD;
   size_t jumps[4], nj = 0, start = p->n, i;
@@ -128,6 +129,7 @@ emit_rule (struct prog *p, const oci_device_cgroup *r, ocirt_error_t *err)
   emit (p, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
   for (i = 0; i < nj; i++)
     p->insns[jumps[i]].off = (int16_t) (p->n - jumps[i] - 1);
+  *always = nj == 0;
   return 0;
 }
 
@@ -144,9 +146,23 @@ build (const oci_device_cgroup *rules, size_t n, struct prog *p, ocirt_error_t *
   emit (p, BPF_LDX | BPF_MEM | BPF_W, R_MIN, 1, 8, 0);
   for (i = n; i > 0; i--)
     {
-      int ret = emit_rule (p, &rules[i - 1], err);
+      bool always = false;
+      int ret = emit_rule (p, &rules[i - 1], &always, err);
       if (ret < 0)
         return ret;
+      /* The verifier refuses unreachable code: an unconditional rule ends the program (the
+       * earlier rules it overrides are still validated). */
+      if (always)
+        {
+          size_t j;
+          for (j = 0; j + 1 < i; j++)
+            {
+              int t, a;
+              if ((ret = dev_type (&rules[j], &t, err)) < 0 || (ret = dev_access (&rules[j], &a, err)) < 0)
+                return ret;
+            }
+          return 0;
+        }
     }
   /* No rule matched: deny. */
   emit (p, BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0);

@@ -155,7 +155,7 @@ static double
 cg_exp (double x)
 {
   static const double E = 2.71828182845904523536;
-  double r = 1.0, term = 1.0, f;
+  double r = 1.0, s = 1.0, term = 1.0, f;
   int n = (int) x, i;
 
   f = x - n;
@@ -164,9 +164,9 @@ cg_exp (double x)
   for (i = 1; i < 40; i++)
     {
       term *= f / i;
-      r += term;
+      s += term;
     }
-  return r;
+  return r * s;
 }
 
 /* cpu.shares [2, 262144] -> cpu.weight [1, 10000], the formula runc (opencontainers/cgroups
