@@ -29,9 +29,17 @@ typedef struct ocirt_cgroup ocirt_cgroup;
 ocirt_cgroup_mode ocirt_cgroup_detect_mode (void);
 const char *ocirt_cgroup_mode_name (ocirt_cgroup_mode mode); /* "v1" "v2" "none" */
 
-/* Resolve linux.cgroupsPath (NULL = default "/ocirt/<id>"; relative = below ocirt's own cgroup,
- * as runc does).  The result never is the hierarchy root nor contains "..".  *out is malloc'd
- * and starts with '/'. */
+/* Resolve linux.cgroupsPath.
+ * - NULL: the default "/ocirt/<id>" (absolute).  runc's default is the relative "<id>" below its
+ *   own cgroup; ocirt deliberately differs: on v2 the caller's cgroup may hold processes (no
+ *   internal processes rule) and on hybrid hosts it may belong to another manager.
+ * - absolute: used as is, below each hierarchy root (each v1 controller mount, or the v2 root).
+ * - relative: below the caller's own cgroup (/proc/self/cgroup), as runc does.  runc resolves
+ *   it per v1 controller; ocirt keeps one path per container, so on a v1 host where the caller
+ *   is in different cgroups per controller a relative path is refused (use an absolute one).
+ * - refused: "", anything normalizing to the root ("/", "//", "/."), any ".." component, and
+ *   systemd "slice:prefix:name" syntax ("systemd cgroup driver not supported yet").
+ * "." and empty components are dropped.  *out is malloc'd, starts with '/', never the root. */
 int ocirt_cgroup_resolve_path (const char *cgroups_path, const char *id, char **out, ocirt_error_t *err);
 
 /* Create the cgroup (mkdir on the way down, enabling v2 controllers in subtree_control of each
@@ -86,6 +94,9 @@ int ocirt_cgroup_write_stats (ocirt_cgroup *cg, ocispec_jw *w, ocirt_error_t *er
  * on memory.events) and a counter read; -1 if unsupported. */
 int ocirt_cgroup_oom_fd (ocirt_cgroup *cg, ocirt_error_t *err);
 int ocirt_cgroup_oom_count (ocirt_cgroup *cg, uint64_t *count, ocirt_error_t *err);
+
+/* Number of BPF_CGROUP_DEVICE programs attached to the leaf (v2; 0 on v1), for checks/tests. */
+int ocirt_cgroup_device_programs (ocirt_cgroup *cg, ocirt_error_t *err);
 
 /* The v1 controllers and v2 files this build can manage (for `features`). */
 const char *const *ocirt_cgroup_controllers (void);
