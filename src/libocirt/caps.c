@@ -161,7 +161,7 @@ ocirt_caps_apply (const oci_capabilities *caps, ocirt_error_t *err)
       {
         /* As runc: an ambient capability missing from permitted or inheritable is not fatal. */
         if (errno == EPERM)
-          ocirt_warn ("capabilities: cannot raise ambient %s (not in permitted and inheritable)", cap_name (v));
+          ocirt_debug ("capabilities: cannot raise ambient %s (not in permitted and inheritable)", cap_name (v));
         else
           return ocirt_error_errno (err, "capabilities: raise ambient %s", cap_name (v));
       }

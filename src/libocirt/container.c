@@ -568,8 +568,7 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
   c->status->created = ocirt_rfc3339_now ();
   c->status->status = xstrdup ("created");
   c->status->cgroup_path = xstrdup (c->cgroup ? ocirt_cgroup_get_path (c->cgroup) : "");
-  c->status->cgroup_driver = xstrdup (ocirt_cgroup_mode_name (c->cgroup ? ocirt_cgroup_get_mode (c->cgroup)
-                                                                         : OCIRT_CGROUP_MODE_NONE));
+  c->status->cgroup_driver = xstrdup ("cgroupfs");
   c->status->cgroup_owned = c->cgroup != NULL;
   c->status->systemd_cgroup = o->systemd_cgroup;
   c->status->detached = o->detached;
@@ -602,9 +601,13 @@ ocirt_container_load (const char *root, const char *id, bool lock, ocirt_contain
   if (ocirt_status_load (c->dir, &c->status, err) < 0)
     return -1;
   c->pid = c->status->pid;
-  if (c->status->cgroup_path && c->status->cgroup_path[0]
-      && ocirt_cgroup_load (c->status->cgroup_path, c->status->cgroup_driver, c->status->cgroup_owned, &c->cgroup, err) < 0)
-    return -1;
+  if (c->status->cgroup_path && c->status->cgroup_path[0])
+    {
+      cleanup_error ocirt_error_t e = NULL;
+      /* Without its cgroup a container can still be inspected and deleted. */
+      if (ocirt_cgroup_load (c->status->cgroup_path, c->status->cgroup_driver, c->status->cgroup_owned, &c->cgroup, &e) < 0)
+        ocirt_warn ("cgroup of %s: %s", id, e->msg);
+    }
   {
     cleanup_free char *data = NULL;
     size_t len;
