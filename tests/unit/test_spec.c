@@ -45,11 +45,6 @@ end (const char *name)
   printf ("%sok %d - %s\n", group_errors ? "not " : "", test_n, name);
 }
 
-static void
-skip (const char *name, const char *why)
-{
-  printf ("ok %d - %s # SKIP %s\n", ++test_n, name, why);
-}
 
 static void
 check_str (const char *what, const char *got, const char *want)
@@ -329,14 +324,6 @@ check_all (const oci_config *c, bool rootless, const char *label)
 
 /* ---- free, while libocispec may not have oci_config_free yet ----------------------------- */
 
-static void
-strv_free (char **v)
-{
-  char **p;
-  for (p = v; p && *p; p++)
-    free (*p);
-  free (v);
-}
 
 /* ---- main ----------------------------------------------------------------------------------- */
 

@@ -1,0 +1,12 @@
+/* ocirt exec: not implemented yet; fails with a clear message rather than pretending. */
+#include <config.h>
+
+#include "ocirt.h"
+
+int
+ocirt_command_exec (int argc, char **argv)
+{
+  (void) argc;
+  (void) argv;
+  return cli_failf (NULL, "`exec` is not implemented yet in this version of ocirt");
+}

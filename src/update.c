@@ -1,0 +1,12 @@
+/* ocirt update: not implemented yet; fails with a clear message rather than pretending. */
+#include <config.h>
+
+#include "ocirt.h"
+
+int
+ocirt_command_update (int argc, char **argv)
+{
+  (void) argc;
+  (void) argv;
+  return cli_failf (NULL, "`update` is not implemented yet in this version of ocirt");
+}
