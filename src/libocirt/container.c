@@ -448,7 +448,9 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
   /* A copy of the config, for exec, delete's poststop hooks and checkpoint. */
   if (write_file_at (c->dir->dir_fd, CONFIG_COPY, data, len, 0600, err) < 0)
     goto fail;
-  if (mkfifoat (c->dir->dir_fd, OCIRT_EXEC_FIFO, 0622) < 0)
+  /* 0622 despite the umask: an init that is root of a user namespace writes it as "other". */
+  if (mkfifoat (c->dir->dir_fd, OCIRT_EXEC_FIFO, 0622) < 0
+      || fchmodat (c->dir->dir_fd, OCIRT_EXEC_FIFO, 0622, 0) < 0)
     {
       ocirt_error_errno (err, "mkfifo %s/%s", c->dir->path, OCIRT_EXEC_FIFO);
       goto fail;
