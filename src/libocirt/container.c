@@ -25,6 +25,7 @@
 #include "namespaces.h"
 #include "process.h"
 #include "seccomp.h"
+#include "selfexe.h"
 #include "sync.h"
 #include "terminal.h"
 #include "utils.h"
@@ -425,6 +426,10 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
   if (ocirt_ns_plan_build (cfg->linux_, &x.ns, err) < 0
       || ocirt_mount_plan_build (cfg, bundle, &x.mounts, err) < 0)
     goto fail;
+  /* Without a new pid namespace, processes that are already there see our init before its
+   * execve: run from a sealed copy of ocirt (CVE-2019-5736).  Nothing exists yet. */
+  if (!(x.ns.new_flags & CLONE_NEWPID) && ocirt_ensure_sealed_self (err) < 0)
+    goto fail;
   ocirt_step_end (t, "load config");
   rootfs = cfg->root->path[0] == '/' ? realpath (cfg->root->path, NULL) : NULL;
   if (cfg->root->path[0] != '/')
@@ -443,7 +448,9 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
   /* A copy of the config, for exec, delete's poststop hooks and checkpoint. */
   if (write_file_at (c->dir->dir_fd, CONFIG_COPY, data, len, 0600, err) < 0)
     goto fail;
-  if (mkfifoat (c->dir->dir_fd, OCIRT_EXEC_FIFO, 0622) < 0)
+  /* 0622 despite the umask: an init that is root of a user namespace writes it as "other". */
+  if (mkfifoat (c->dir->dir_fd, OCIRT_EXEC_FIFO, 0622) < 0
+      || fchmodat (c->dir->dir_fd, OCIRT_EXEC_FIFO, 0622, 0) < 0)
     {
       ocirt_error_errno (err, "mkfifo %s/%s", c->dir->path, OCIRT_EXEC_FIFO);
       goto fail;

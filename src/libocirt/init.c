@@ -148,6 +148,15 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
           || ocirt_sync_expect (a->sync_fd, SYNC_GO, &msg, NULL, err) < 0)
         return -1;
     }
+  /* Our host uid has no mapping in the new user namespace: become its root (when mapped) so
+   * the files and dirs setup creates get an owner instead of failing with EOVERFLOW.  The uid
+   * change clears dumpable, which would make /proc/self (exec.fifo's fd) unreachable. */
+  if (a->ns->new_user)
+    {
+      if ((setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0) && errno != EINVAL)
+        return ocirt_error_errno (err, "become root in the user namespace");
+      prctl (PR_SET_DUMPABLE, 1, 0, 0, 0);
+    }
   if (set_hostname (c, a->ns, err) < 0)
     return -1;
 
