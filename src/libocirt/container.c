@@ -357,8 +357,8 @@ parent_loop (struct create_ctx *x, const ocirt_create_opts *o, oci_state *st, oc
     }
 }
 
-static int
-setup_cgroup (ocirt_container *c, const char *id, ocirt_error_t *err)
+int
+ocirt_container_setup_cgroup (ocirt_container *c, const char *id, ocirt_error_t *err)
 {
   cleanup_free char *path = NULL;
   oci_resources res;
@@ -463,7 +463,7 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
     }
 
   t = ocirt_step_begin ();
-  if (setup_cgroup (c, o->id, err) < 0)
+  if (ocirt_container_setup_cgroup (c, o->id, err) < 0)
     goto fail;
   ocirt_step_end (t, "cgroup");
   if (cfg->linux_ && cfg->linux_->seccomp)

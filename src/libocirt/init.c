@@ -195,6 +195,13 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
         return -1;
       rctx.console_path = console_path;
     }
+  else if (setsid () < 0)
+    {
+      /* Always a session of its own, as runc's init: the container's processes must not
+       * share a session with the runtime's caller (and criu can't dump a tree whose session
+       * leader is outside its pid namespace). */
+      return ocirt_error_errno (err, "setsid");
+    }
   t = ocirt_step_begin ();
   if (ocirt_rootfs_finalize (&rctx, err) < 0)
     return -1;
