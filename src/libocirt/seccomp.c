@@ -436,7 +436,9 @@ ocirt_seccomp_install (ocirt_seccomp *sc, int *notify_fd, ocirt_error_t *err)
   unsigned int flags = sc->flags;
   long ret;
 
-  *notify_fd = -1;
+  /* finish() passes no notify_fd: a NOTIFY profile was installed before READY. */
+  if (notify_fd)
+    *notify_fd = -1;
   if (sc->notify)
     {
       flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
@@ -450,7 +452,7 @@ ocirt_seccomp_install (ocirt_seccomp *sc, int *notify_fd, ocirt_error_t *err)
   ret = syscall (__NR_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
   if (ret < 0)
     return ocirt_error_errno (err, "seccomp: load filter");
-  if (sc->notify)
+  if (sc->notify && notify_fd)
     *notify_fd = (int) ret;
   else if (ret > 0)
     return ocirt_error_set (err, ESRCH, "seccomp: thread %ld could not be synchronized", ret);
