@@ -51,3 +51,21 @@ stop_pid () {
   wait "$pid" 2>/dev/null
   return 0
 }
+
+# remove_if_new PATH...: callers write a few things outside $TMP whatever they are told
+# (containers/image's /var/lib/containers/cache, dockerd's /etc/docker/key.json and
+# /run/docker/plugins, the shims' /run/containerd/s): remove those at exit when this test
+# file is what created them.
+remove_if_new () {
+  local p
+  for p; do
+    [ -e "$p" ] || on_exit "rm -rf --one-file-system '$p'"
+  done
+}
+# rmdir_if_new DIR...: the same for shared directories, removed only when empty.
+rmdir_if_new () {
+  local p
+  for p; do
+    [ -e "$p" ] || on_exit "find '$p' -depth -type d -empty -delete"
+  done
+}

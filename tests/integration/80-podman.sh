@@ -29,10 +29,10 @@ P () {
 }
 # prun ARGS...: `podman run` with the common options; output (stdout+stderr) and status.
 prun () { status=0; output=$(P run "${RUN[@]}" "$@" 2>&1) || status=$?; }
-on_exit 'P rm -a -f -t 0'
 # containers/image keeps a blob-info cache in /var/lib/containers/cache whatever --root says:
 # remove it again when this test is what made it.
-[ -e /var/lib/containers ] || on_exit 'rm -rf /var/lib/containers'
+remove_if_new /var/lib/containers
+on_exit 'P rm -a -f -t 0'
 OROOT=/run/ocirt
 # no_state ID: ocirt has no state left for ID.
 no_state () { [ ! -e "$OROOT/$1" ] || _assert_fail "ocirt state $OROOT/$1 left behind"; }

@@ -45,6 +45,10 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [plugins."io.containerd.internal.v1.opt"]
   path = "$CD/opt"
 TOML
+# The shims' sockets go to /run/containerd/s and ctr's fifos to /run/containerd/fifo whatever
+# the config says; podman's image cache to /var/lib/containers.
+rmdir_if_new /run/containerd
+remove_if_new /var/lib/containers
 containerd --config "$CD/config.toml" > "$CD/containerd.log" 2>&1 < /dev/null &
 CTD_PID=$!
 track_pid "$CTD_PID"
@@ -61,7 +65,6 @@ fi
 # The image: rootfs tarball -> podman import -> OCI archive -> ctr image import.
 PD=$TMP/podman
 tar=$(caller_rootfs_tar) || { echo "Bail out! could not build the rootfs tarball"; exit 1; }
-[ -e /var/lib/containers ] || on_exit 'rm -rf /var/lib/containers'
 if ! { podman --root "$PD/storage" --runroot "$PD/run" --tmpdir "$PD/libpod" --storage-driver vfs \
          --events-backend file import --change 'ENV PATH=/bin' --change 'CMD ["/bin/sh"]' "$tar" "$IMG" \
        && podman --root "$PD/storage" --runroot "$PD/run" --tmpdir "$PD/libpod" --storage-driver vfs \
@@ -87,7 +90,7 @@ test_error_text () {
   crun --rm "$IMG" bad1 /no/such/cmd
   assert_failure
   # The shim read ocirt's JSON log: ocirt's message, not a generic "exit status 1".
-  assert_match "$output" 'OCI runtime create failed: .*bad1: exec /no/such/cmd: No such file or directory'
+  assert_match "$output" 'OCI runtime create failed: .*bad1: exec /no/such/cmd: executable file not found: No such file or directory'
   C container rm bad1 > /dev/null 2>&1 || true
   no_state bad1; no_cgroup bad1
   crun --rm --memory-limit 1 "$IMG" bad2 true
