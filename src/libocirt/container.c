@@ -595,7 +595,7 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
   c->status->status = xstrdup ("created");
   c->status->cgroup_path = xstrdup (c->cgroup ? ocirt_cgroup_get_path (c->cgroup) : "");
   c->status->cgroup_driver = xstrdup ("cgroupfs");
-  c->status->cgroup_owned = c->cgroup != NULL;
+  c->status->cgroup_owned = c->cgroup != NULL && ocirt_cgroup_owns_leaf (c->cgroup);
   c->status->systemd_cgroup = o->systemd_cgroup;
   c->status->detached = o->detached;
   c->status->use_terminal = cfg->process->terminal;
