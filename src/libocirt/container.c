@@ -301,6 +301,28 @@ create_cleanup (struct create_ctx *x, bool failed)
     }
 }
 
+/* The init closed the sync socket without a word: if it was killed (typically SIGKILL by the
+ * OOM killer under a tiny memory limit), say so instead of a bare "exited during setup". */
+static void
+explain_init_death (ocirt_container *c, ocirt_error_t *err)
+{
+  const oci_resources *r = c->config->linux_ ? c->config->linux_->resources : NULL;
+  int st, i;
+  pid_t w = 0;
+
+  for (i = 0; i < 100 && (w = waitpid (c->pid, &st, WNOHANG)) == 0; i++)
+    usleep (10000);
+  if (w != c->pid || !WIFSIGNALED (st))
+    return;
+  ocirt_error_release (err);
+  ocirt_error_set (err, 0, "container init was killed during setup by signal %d (%s)%s", WTERMSIG (st),
+                   strsignal (WTERMSIG (st)),
+                    WTERMSIG (st) == SIGKILL && r && r->memory && r->memory->has_limit
+                       ? ", perhaps by the OOM killer: is linux.resources.memory.limit too low?"
+                       : "");
+  c->pid = 0; /* reaped: create_cleanup must not signal a recycled pid */
+}
+
 static int
 parent_loop (struct create_ctx *x, const ocirt_create_opts *o, oci_state *st, ocirt_error_t *err)
 {
@@ -313,7 +335,11 @@ parent_loop (struct create_ctx *x, const ocirt_create_opts *o, oci_state *st, oc
       cleanup_close int fd = -1;
 
       if (ocirt_sync_recv (x->sync[0], &msg, &fd, err) < 0)
-        return -1;
+        {
+          if ((*err)->status == EPIPE)
+            explain_init_death (c, err);
+          return -1;
+        }
       switch (msg.type)
         {
         case SYNC_READY:
