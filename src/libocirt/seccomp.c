@@ -436,7 +436,10 @@ ocirt_seccomp_install (ocirt_seccomp *sc, int *notify_fd, ocirt_error_t *err)
   unsigned int flags = sc->flags;
   long ret;
 
-  *notify_fd = -1;
+  if (notify_fd)
+    *notify_fd = -1;
+  if (sc->notify && !notify_fd)
+    return ocirt_error_set (err, EINVAL, "seccomp: SCMP_ACT_NOTIFY profile installed without a listener");
   if (sc->notify)
     {
       flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;

@@ -84,7 +84,7 @@ test_semantic () {
   semantic sysctl-no-ns '.linux.sysctl={"net.ipv4.ip_forward":"1"} | .linux.namespaces=[{"type":"mount"},{"type":"pid"}] | del(.hostname)' 'linux\.sysctl: needs a network, ipc or uts namespace$'
   semantic no-rootfs '.root.path="no-such-rootfs"' 'root\.path no-such-rootfs: No such file or directory$'
   semantic exec-not-found '.process.args=["no-such-binary"]' 'exec no-such-binary: executable file not found in \$PATH \([^)]*\)$'
-  semantic exec-abs-missing '.process.args=["/no/such/binary"]' 'exec /no/such/binary: No such file or directory$'
+  semantic exec-abs-missing '.process.args=["/no/such/binary"]' 'exec /no/such/binary: executable file not found: No such file or directory$'
   semantic tmpfs-bad-opt '.mounts += [{"destination":"/badopt","type":"tmpfs","source":"tmpfs","options":["foo"]}]' 'mounts\[[0-9]+\]: mount tmpfs on /badopt: Invalid argument$'
   semantic bad-fstype '.mounts += [{"destination":"/x","type":"nosuchfs","source":"x"}]' 'mounts\[[0-9]+\]: mount nosuchfs on /x: No such device$'
   semantic bind-missing-src '.mounts += [{"destination":"/x","type":"bind","source":"/no/such/src","options":["bind"]}]' 'mounts\[[0-9]+\]: bind mount /no/such/src on /x: No such file or directory$'
