@@ -40,7 +40,7 @@ apply_sysctl (const oci_linux *l, ocirt_error_t *err)
       cleanup_free char *rel = NULL;
       char *p;
       if (strstr (key, "..") || key[0] == '/' || key[0] == '.')
-        return ocirt_error_set (err, EINVAL, "linux.sysctl: invalid key `%s`", key);
+        return ocirt_error_set (err, 0, "linux.sysctl: invalid key `%s`", key);
       /* net.ipv4.ip_forward -> sys/net/ipv4/ip_forward; keys may also use '/' already. */
       rel = xasprintf ("sys/%s", key);
       for (p = rel + 4; *p; p++)
@@ -62,7 +62,7 @@ set_hostname (const oci_config *c, const struct ocirt_ns_plan *ns, ocirt_error_t
   if ((c->hostname && c->hostname[0]) || (c->domainname && c->domainname[0]))
     {
       if (!uts)
-        return ocirt_error_set (err, EINVAL, "hostname: setting it needs a uts namespace");
+        return ocirt_error_set (err, 0, "hostname: setting it needs a uts namespace");
     }
   if (c->hostname && c->hostname[0] && sethostname (c->hostname, strlen (c->hostname)) < 0)
     return ocirt_error_errno (err, "sethostname %s", c->hostname);
@@ -185,6 +185,9 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
   if (ocirt_rootfs_pivot (&rctx, err) < 0)
     return -1;
   ocirt_step_end (t, "pivot_root");
+  /* Before root.readonly applies. */
+  if (ocirt_process_prepare_cwd (p, err) < 0)
+    return -1;
 
   if (p->terminal)
     {
@@ -300,14 +303,21 @@ ocirt_init_run (struct ocirt_init_args *a)
   if (ocirt_sync_send (a->sync_fd, SYNC_READY, getpid (), -1, &err) < 0)
     _exit (1);
   close (a->sync_fd);
+  /* From here nobody reads the sync socket: errors go to the log handler (stderr and
+   * --log), named like the CLI's. */
   if (wait_for_start (a->fifo_fd, &err) < 0 || finish (a, &err) < 0)
     {
-      ocirt_log (OCIRT_LOG_ERROR, "%s", err->msg);
+      ocirt_log (OCIRT_LOG_ERROR, "%s: %s", a->id, err->msg);
       _exit (127);
     }
   env = env_with_home (p);
+  if (ocirt_process_apply_final_affinity (p, &err) < 0)
+    {
+      ocirt_log (OCIRT_LOG_ERROR, "%s: %s", a->id, err->msg);
+      _exit (127);
+    }
   execve (exec_path, p->args, env);
   ocirt_error_errno (&err, "exec %s", exec_path);
-  ocirt_log (OCIRT_LOG_ERROR, "%s", err->msg);
+  ocirt_log (OCIRT_LOG_ERROR, "%s: %s", a->id, err->msg);
   _exit (127);
 }
