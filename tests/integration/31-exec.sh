@@ -63,7 +63,7 @@ test_exit_codes () {
   assert_status 137
   ocirt_cmd exec "$BOX" /nonexistent
   assert_failure
-  assert_match "$stderr" "^ocirt: $BOX: exec /nonexistent: No such file or directory"
+  assert_match "$stderr" "^ocirt: $BOX: exec /nonexistent: executable file not found: No such file or directory"
   ocirt_cmd exec "$BOX" nosuchcmd
   assert_failure
   assert_match "$stderr" 'nosuchcmd: executable file not found in \$PATH'
