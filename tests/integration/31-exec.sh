@@ -190,6 +190,37 @@ test_cgroup_sub () {
 }
 t "exec --cgroup refuses absolute paths and .." test_cgroup_sub
 
+test_cgroup_sub_ok () {
+  start_box
+  ocirt_cmd exec --cgroup sub "$BOX" /init cgroup
+  assert_success
+  assert_match "$output" "^[0-9]+:pids:/$CGROUP_PREFIX/$BOX/sub\$" "in the sub-cgroup"
+  ocirt_cmd exec -d --cgroup pids:sub2 "$BOX" /init sleep 100
+  assert_success
+  ocirt_cmd delete -f "$BOX"
+  assert_success
+  assert_no_leftovers "$BOX"
+}
+if [ -d /sys/fs/cgroup/pids ]; then
+  t "exec --cgroup SUB joins a sub-cgroup; delete removes it" test_cgroup_sub_ok
+else
+  skip "exec --cgroup SUB joins a sub-cgroup; delete removes it" "needs the v1 pids hierarchy"
+fi
+
+test_paused () {
+  start_box
+  ocirt_cmd pause "$BOX"
+  [ "$status" = 0 ] || skip_test "pause failed: $stderr"
+  ocirt_cmd exec "$BOX" /init true
+  assert_failure
+  assert_match "$stderr" "^ocirt: $BOX: cannot exec in a paused container"
+  ocirt_cmd resume "$BOX"
+  assert_success
+  ocirt_cmd exec "$BOX" /init true
+  assert_success
+}
+t "exec into a paused container is an error" test_paused
+
 test_seccomp_rlimits () {
   make_bundle "$TMP/sc"
   cfg "$TMP/sc" '.root.readonly=false | .process.args=["/init","sleep","100"]
