@@ -249,4 +249,29 @@ test_signal_forwarding () {
 }
 t "foreground exec forwards signals" test_signal_forwarding
 
+test_userns () {
+  make_bundle "$TMP/us"
+  chown -R 100000:100000 "$TMP/us/rootfs"
+  cfg "$TMP/us" '.process.args=["/init","sleep","100"] | .linux.namespaces += [{"type":"user"},{"type":"cgroup"}]
+    | .linux.uidMappings=[{"containerID":0,"hostID":100000,"size":65536}]
+    | .linux.gidMappings=[{"containerID":0,"hostID":100000,"size":65536}]'
+  ocirt_run us -d
+  assert_success
+  init=$(ocirt_state us pid)
+  ocirt_cmd exec -d --pid-file "$TMP/us.pid" us /init sleep 100
+  assert_success
+  pid=$(cat "$TMP/us.pid")
+  for ns in user cgroup mnt pid; do
+    assert_eq "$(readlink "/proc/$pid/ns/$ns")" "$(readlink "/proc/$init/ns/$ns")" "$ns namespace"
+  done
+  assert_eq "$(awk '/^Uid/ {print $2}' "/proc/$pid/status")" 100000 "root in the container is host uid 100000"
+  ocirt_cmd exec us /init cgroup
+  assert_match "$output" '^[0-9]+:pids:/$' "cgroup paths relative to the container's cgroup namespace"
+  ocirt_cmd exec -u 1000 us /init id
+  assert_match "$output" '^uid 1000$'
+  ocirt_cmd delete -f us
+  assert_no_leftovers us
+}
+t "exec into a container with user and cgroup namespaces" test_userns
+
 done_testing
