@@ -274,4 +274,20 @@ test_userns () {
 }
 t "exec into a container with user and cgroup namespaces" test_userns
 
+test_no_pivot () {
+  make_bundle "$TMP/np"
+  cfg "$TMP/np" '.process.args=["/init","sleep","100"]'
+  ocirt_run np -d --no-pivot
+  assert_success
+  ocirt_cmd exec np /init ls /
+  assert_success
+  assert_match "$output" '^init$' "exec sees the container's root, not the mount namespace's"
+  assert_no_match "$output" '^rootfs$'
+  ocirt_cmd exec np /init cwd
+  assert_eq "$output" /
+  ocirt_cmd delete -f np
+  assert_no_leftovers np
+}
+t "exec into a --no-pivot container lands in its root" test_no_pivot
+
 done_testing
