@@ -683,12 +683,14 @@ ocirt_container_state (const char *root, const char *id, oci_state **out, ocirt_
   return 0;
 }
 
-/* Wait until the fifo yields init's byte, or init dies (pidfd). */
+/* Wait until the fifo yields init's byte and then EOF (init's write end is close-on-exec, so
+ * the program has been exec'd), or init dies (pidfd). */
 static int
 open_and_read_fifo (ocirt_container *c, ocirt_error_t *err)
 {
   cleanup_close int fd = openat (c->dir->dir_fd, OCIRT_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   cleanup_close int pidfd = -1;
+  bool got = false;
   char b;
 
   if (fd < 0)
@@ -710,11 +712,15 @@ open_and_read_fifo (ocirt_container *c, ocirt_error_t *err)
         }
       r = read (fd, &b, 1);
       if (r == 1)
-        return 0;
-      if (r < 0 && errno != EAGAIN && errno != EINTR)
+        got = true;
+      else if (r == 0 && got)
+        return 0; /* the init's end closed at execve (or the init exited after start) */
+      else if (r < 0 && errno != EAGAIN && errno != EINTR)
         return ocirt_error_errno (err, "read exec fifo");
-      if (pidfd >= 0 && (p[1].revents & POLLIN))
+      if (!got && pidfd >= 0 && (p[1].revents & POLLIN))
         return ocirt_error_set (err, ESRCH, "container init exited before start");
+      if (got && pidfd >= 0 && (p[1].revents & POLLIN))
+        return 0;
     }
 }
 

@@ -106,16 +106,20 @@ static int
 wait_for_start (int fifo_fd, ocirt_error_t *err)
 {
   char path[OCIRT_FD_PATH_MAX];
-  cleanup_close int fd = -1;
+  int fd;
 
-  /* Blocks until `start` opens the fifo for reading. */
+  /* Blocks until `start` opens the fifo for reading.  The fd stays open (close-on-exec): its
+   * closing at execve tells `start` the program runs, so poststart hooks come after it. */
   do
     fd = open (ocirt_fd_path (fifo_fd, path), O_WRONLY | O_CLOEXEC);
   while (fd < 0 && errno == EINTR);
   if (fd < 0)
     return ocirt_error_errno (err, "open exec fifo");
   if (write_all (fd, "0", 1) < 0)
-    return ocirt_error_errno (err, "write exec fifo");
+    {
+      close (fd);
+      return ocirt_error_errno (err, "write exec fifo");
+    }
   return 0;
 }
 
@@ -178,7 +182,7 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
           || ocirt_sync_expect (a->sync_fd, SYNC_HOOKS_DONE, &msg, NULL, err) < 0)
         return -1;
     }
-  if (c->hooks && ocirt_hooks_run (&c->hooks->create_container, "createContainer", a->state, err) < 0)
+  if (c->hooks && ocirt_hooks_run_in_container (&c->hooks->create_container, "createContainer", a->state, "creating", err) < 0)
     return -1;
 
   t = ocirt_step_begin ();
@@ -257,7 +261,7 @@ finish (struct ocirt_init_args *a, ocirt_error_t *err)
   const oci_process *p = c->process;
   bool setgroups_ok = true;
 
-  if (c->hooks && ocirt_hooks_run (&c->hooks->start_container, "startContainer", a->state, err) < 0)
+  if (c->hooks && ocirt_hooks_run_in_container (&c->hooks->start_container, "startContainer", a->state, "created", err) < 0)
     return -1;
   /* Without no_new_privs, installing a filter needs CAP_SYS_ADMIN: do it while we have it. */
   if (a->seccomp && !p->no_new_privileges && ocirt_seccomp_install (a->seccomp, NULL, err) < 0)
