@@ -195,12 +195,21 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
         return -1;
       rctx.console_path = console_path;
     }
+  else if (setsid () < 0)
+    {
+      /* Always a session of its own, as runc's init: the container's processes must not
+       * share a session with the runtime's caller (and criu can't dump a tree whose session
+       * leader is outside its pid namespace). */
+      return ocirt_error_errno (err, "setsid");
+    }
+  /* Before the read-only and masked paths, like runc: a read-only bind of /proc/sys is a
+   * mount of its own, which the verified /proc open (RESOLVE_NO_XDEV) refuses to cross. */
+  if (apply_sysctl (c->linux_, err) < 0)
+    return -1;
   t = ocirt_step_begin ();
   if (ocirt_rootfs_finalize (&rctx, err) < 0)
     return -1;
   ocirt_step_end (t, "masked and read-only paths");
-  if (apply_sysctl (c->linux_, err) < 0)
-    return -1;
 
   if (ocirt_process_apply_rlimits (p, err) < 0 || ocirt_process_apply_oom_score_adj (p, err) < 0
       || ocirt_process_apply_misc (p, c->linux_, err) < 0)
