@@ -73,7 +73,7 @@ SH
 t "CVE-2019-5736: init in a joined pid ns runs from a sealed copy; host binary unchanged" test_cve_2019_5736
 
 test_cve_2019_5736_exec () {
-  local rt=$TMP/ocirt-copy2 sum
+  local rt=$TMP/ocirt-copy2 sum epid link=
   make_bundle "$TMP/x"
   cfg "$TMP/x" '.process.args=["/init","sleep","300"]'
   ocirt_bg x
@@ -82,13 +82,19 @@ test_cve_2019_5736_exec () {
   if printf '%s\n' "$stderr" | grep -q 'not implemented'; then
     skip_test "ocirt exec is not implemented in this build ($stderr)"
   fi
+  assert_success
   cp "$OCIRT" "$rt"
   sum=$(sha256sum < "$rt")
-  # The exec'd process reads the exe link of its parent (the ocirt exec process, or the
-  # intermediate child that entered the namespaces): a memfd, not a host path.
-  OCIRT=$rt ocirt_cmd exec x /bin/sh -c 'readlink /proc/$PPID/exe; echo x >> /proc/$PPID/exe && echo written'
-  assert_no_match "$output" '^written$'
-  assert_no_match "$output" "$rt"
+  # Every process exec forks into the container's namespaces is a fork of the exec process:
+  # while it waits for its process, its exe must be the sealed copy, not $rt.
+  "$rt" --root "$ROOT" exec x /init sleep 30 > "$TMP/exec.out" 2>&1 &
+  epid=$!
+  track_pid "$epid"
+  wait_for 10 sh -c "readlink /proc/$epid/exe | grep -q '^/memfd:'" || true
+  link=$(readlink "/proc/$epid/exe" || true)
+  kill "$epid" 2>/dev/null || true
+  wait "$epid" 2>/dev/null || true
+  assert_match "$link" '^/memfd:ocirt' "ocirt exec runs from a memfd copy (exe: $link)"
   assert_eq "$(sha256sum < "$rt")" "$sum" "the runtime binary on the host was changed"
 }
 t "CVE-2019-5736: ocirt exec runs from a sealed copy" test_cve_2019_5736_exec
@@ -303,8 +309,14 @@ test_exec_cgroup () {
     skip_test "ocirt exec --cgroup is not implemented in this build ($stderr)"
   fi
   assert_failure
+  assert_match "$stderr" '\.\.'
+  ocirt_cmd exec --cgroup memory:a/../../b xc /init true
+  assert_failure
+  assert_match "$stderr" '\.\.'
   ocirt_cmd exec --cgroup /abs xc /init true
   assert_failure
+  assert_match "$stderr" 'relative|/abs'
+  assert_no_leftovers xc-none
 }
 t "exec --cgroup ../x and absolute paths are rejected" test_exec_cgroup
 
