@@ -512,21 +512,23 @@ create_levels (ocirt_cgroup *cg, struct cg_hier *h, const oci_resources *res, oc
         {
           h->created = xrealloc (h->created, (h->n_created + 1) * sizeof (char *));
           h->created[h->n_created++] = xstrdup (next);
-          if (cg->mode == OCIRT_CGROUP_MODE_V1 && cg_has_controller (h->controllers, "cpuset"))
-            {
-              ret = cg_v1_prepare_level (cur, next, err);
-              if (ret < 0)
-                {
-                  free (next);
-                  return ret;
-                }
-            }
         }
       else if (errno != EEXIST)
         {
           ret = ocirt_error_errno (err, "mkdir %s", next);
           free (next);
           return ret;
+        }
+      /* Also a pre-existing level with empty cpus/mems (runc does the same): nothing could
+       * join it otherwise.  Only empty values are filled in. */
+      if (cg->mode == OCIRT_CGROUP_MODE_V1 && cg_has_controller (h->controllers, "cpuset"))
+        {
+          ret = cg_v1_prepare_level (cur, next, err);
+          if (ret < 0)
+            {
+              free (next);
+              return ret;
+            }
         }
       free (cur);
       cur = next;
@@ -612,6 +614,19 @@ ocirt_cgroup_load (const char *path, const char *driver, bool owned, ocirt_cgrou
     }
   *out = cg;
   return 0;
+}
+
+bool
+ocirt_cgroup_owns_leaf (const ocirt_cgroup *cg)
+{
+  size_t i;
+  for (i = 0; i < cg->nh; i++)
+    {
+      const struct cg_hier *h = &cg->h[i];
+      if (h->n_created == 0 || strcmp (h->created[h->n_created - 1], h->dir) != 0)
+        return false;
+    }
+  return cg->nh > 0;
 }
 
 const char *

@@ -59,6 +59,10 @@ ocirt_cgroup_freep (ocirt_cgroup **cg)
     ocirt_cgroup_free (*cg);
 }
 
+/* True when create() made the leaf in every hierarchy: only then may destroy() remove it after
+ * a reload (the state records this as cgroup_owned).  A leaf that existed before is never
+ * removed, nor are intermediate levels once the container is reloaded (they may be shared). */
+bool ocirt_cgroup_owns_leaf (const ocirt_cgroup *cg);
 const char *ocirt_cgroup_get_path (const ocirt_cgroup *cg);
 ocirt_cgroup_mode ocirt_cgroup_get_mode (const ocirt_cgroup *cg);
 

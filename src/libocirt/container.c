@@ -25,6 +25,7 @@
 #include "namespaces.h"
 #include "process.h"
 #include "seccomp.h"
+#include "selfexe.h"
 #include "sync.h"
 #include "terminal.h"
 #include "utils.h"
@@ -300,6 +301,28 @@ create_cleanup (struct create_ctx *x, bool failed)
     }
 }
 
+/* The init closed the sync socket without a word: if it was killed (typically SIGKILL by the
+ * OOM killer under a tiny memory limit), say so instead of a bare "exited during setup". */
+static void
+explain_init_death (ocirt_container *c, ocirt_error_t *err)
+{
+  const oci_resources *r = c->config->linux_ ? c->config->linux_->resources : NULL;
+  int st, i;
+  pid_t w = 0;
+
+  for (i = 0; i < 100 && (w = waitpid (c->pid, &st, WNOHANG)) == 0; i++)
+    usleep (10000);
+  if (w != c->pid || !WIFSIGNALED (st))
+    return;
+  ocirt_error_release (err);
+  ocirt_error_set (err, 0, "container init was killed during setup by signal %d (%s)%s", WTERMSIG (st),
+                   strsignal (WTERMSIG (st)),
+                    WTERMSIG (st) == SIGKILL && r && r->memory && r->memory->has_limit
+                       ? ", perhaps by the OOM killer: is linux.resources.memory.limit too low?"
+                       : "");
+  c->pid = 0; /* reaped: create_cleanup must not signal a recycled pid */
+}
+
 static int
 parent_loop (struct create_ctx *x, const ocirt_create_opts *o, oci_state *st, ocirt_error_t *err)
 {
@@ -312,7 +335,11 @@ parent_loop (struct create_ctx *x, const ocirt_create_opts *o, oci_state *st, oc
       cleanup_close int fd = -1;
 
       if (ocirt_sync_recv (x->sync[0], &msg, &fd, err) < 0)
-        return -1;
+        {
+          if ((*err)->status == EPIPE)
+            explain_init_death (c, err);
+          return -1;
+        }
       switch (msg.type)
         {
         case SYNC_READY:
@@ -356,8 +383,8 @@ parent_loop (struct create_ctx *x, const ocirt_create_opts *o, oci_state *st, oc
     }
 }
 
-static int
-setup_cgroup (ocirt_container *c, const char *id, ocirt_error_t *err)
+int
+ocirt_container_setup_cgroup (ocirt_container *c, const char *id, ocirt_error_t *err)
 {
   cleanup_free char *path = NULL;
   oci_resources res;
@@ -425,6 +452,10 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
   if (ocirt_ns_plan_build (cfg->linux_, &x.ns, err) < 0
       || ocirt_mount_plan_build (cfg, bundle, &x.mounts, err) < 0)
     goto fail;
+  /* Without a new pid namespace, processes that are already there see our init before its
+   * execve: run from a sealed copy of ocirt (CVE-2019-5736).  Nothing exists yet. */
+  if (!(x.ns.new_flags & CLONE_NEWPID) && ocirt_ensure_sealed_self (err) < 0)
+    goto fail;
   ocirt_step_end (t, "load config");
   rootfs = cfg->root->path[0] == '/' ? realpath (cfg->root->path, NULL) : NULL;
   if (cfg->root->path[0] != '/')
@@ -444,7 +475,9 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
   /* A copy of the config, for exec, delete's poststop hooks and checkpoint. */
   if (write_file_at (c->dir->dir_fd, CONFIG_COPY, data, len, 0600, err) < 0)
     goto fail;
-  if (mkfifoat (c->dir->dir_fd, OCIRT_EXEC_FIFO, 0622) < 0)
+  /* 0622 despite the umask: an init that is root of a user namespace writes it as "other". */
+  if (mkfifoat (c->dir->dir_fd, OCIRT_EXEC_FIFO, 0622) < 0
+      || fchmodat (c->dir->dir_fd, OCIRT_EXEC_FIFO, 0622, 0) < 0)
     {
       ocirt_error_errno (err, "mkfifo %s/%s", c->dir->path, OCIRT_EXEC_FIFO);
       goto fail;
@@ -458,7 +491,7 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
   ocirt_step_end (t, "state dir");
 
   t = ocirt_step_begin ();
-  if (setup_cgroup (c, o->id, err) < 0)
+  if (ocirt_container_setup_cgroup (c, o->id, err) < 0)
     goto fail;
   ocirt_step_end (t, "cgroup");
   if (cfg->linux_ && cfg->linux_->seccomp)
@@ -573,7 +606,7 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
   c->status->status = xstrdup ("created");
   c->status->cgroup_path = xstrdup (c->cgroup ? ocirt_cgroup_get_path (c->cgroup) : "");
   c->status->cgroup_driver = xstrdup ("cgroupfs");
-  c->status->cgroup_owned = c->cgroup != NULL;
+  c->status->cgroup_owned = c->cgroup != NULL && ocirt_cgroup_owns_leaf (c->cgroup);
   c->status->systemd_cgroup = o->systemd_cgroup;
   c->status->detached = o->detached;
   c->status->use_terminal = cfg->process->terminal;

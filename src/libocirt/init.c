@@ -152,6 +152,15 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
           || ocirt_sync_expect (a->sync_fd, SYNC_GO, &msg, NULL, err) < 0)
         return -1;
     }
+  /* Our host uid has no mapping in the new user namespace: become its root (when mapped) so
+   * the files and dirs setup creates get an owner instead of failing with EOVERFLOW.  The uid
+   * change clears dumpable, which would make /proc/self (exec.fifo's fd) unreachable. */
+  if (a->ns->new_user)
+    {
+      if ((setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0) && errno != EINVAL)
+        return ocirt_error_errno (err, "become root in the user namespace");
+      prctl (PR_SET_DUMPABLE, 1, 0, 0, 0);
+    }
   if (set_hostname (c, a->ns, err) < 0)
     return -1;
   ocirt_step_end (t, "namespaces and hostname");
@@ -191,14 +200,22 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
         return -1;
       rctx.console_path = console_path;
     }
+  else if (setsid () < 0)
+    {
+      /* Always a session of its own, as runc's init: the container's processes must not
+       * share a session with the runtime's caller (and criu can't dump a tree whose session
+       * leader is outside its pid namespace). */
+      return ocirt_error_errno (err, "setsid");
+    }
+  /* Before the read-only and masked paths, like runc: a read-only bind of /proc/sys is a
+   * mount of its own, which the verified /proc open (RESOLVE_NO_XDEV) refuses to cross. */
+  if (apply_sysctl (c->linux_, err) < 0)
+    return -1;
   t = ocirt_step_begin ();
   if (ocirt_rootfs_finalize (&rctx, err) < 0)
     return -1;
   ocirt_step_end (t, "masked and read-only paths");
   t = ocirt_step_begin ();
-  if (apply_sysctl (c->linux_, err) < 0)
-    return -1;
-
   if (ocirt_process_apply_rlimits (p, err) < 0 || ocirt_process_apply_oom_score_adj (p, err) < 0
       || ocirt_process_apply_misc (p, c->linux_, err) < 0)
     return -1;
@@ -218,7 +235,7 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
     return -1;
   if (ocirt_process_find_exec (p, exec_path, err) < 0)
     return -1;
-  ocirt_step_end (t, "sysctl, rlimits, keyring, labels, fds, exec lookup");
+  ocirt_step_end (t, "rlimits, keyring, labels, fds, exec lookup");
   if (a->seccomp && ocirt_seccomp_wants_notify (a->seccomp))
     {
       /* The listener must get the fd from the runtime (it knows our host pid), so a NOTIFY

@@ -1,11 +1,14 @@
 /* ocirt: rootfs and mounts (see mounts.h). */
 #include <config.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
@@ -65,6 +68,7 @@ enum opt_kind
   OPT_RATTR_CLR, /* recursive MOUNT_ATTR_* clear */
   OPT_BIND,
   OPT_RBIND,
+  OPT_TMPCOPYUP, /* runc/crun extension: copy what the tmpfs hides into it */
 };
 
 /* mount(8) options and the recursive variants of runtime-spec 1.1 (mount_setattr). */
@@ -132,6 +136,7 @@ static const struct
   { "suid", OPT_CLEAR, MS_NOSUID },
   { "symfollow", OPT_CLEAR, MS_NOSYMFOLLOW },
   { "sync", OPT_FLAG, MS_SYNCHRONOUS },
+  { "tmpcopyup", OPT_TMPCOPYUP, 0 },
   { "unbindable", OPT_PROPAGATE, MS_UNBINDABLE },
 };
 
@@ -229,10 +234,15 @@ build_op (const oci_mount *m, size_t idx, const char *bundle, struct ocirt_mount
         case OPT_RBIND:
           op->bind = op->recursive = true;
           break;
+        case OPT_TMPCOPYUP:
+          op->tmpcopyup = true;
+          break;
         }
     }
   if (op->flags & MS_REMOUNT)
     return ocirt_error_set (err, EINVAL, "mounts[%zu].options: `remount` is not supported in a config", idx);
+  if (op->tmpcopyup && (m->type == NULL || strcmp (m->type, "tmpfs") != 0))
+    return ocirt_error_set (err, EINVAL, "mounts[%zu].options: `tmpcopyup` needs a tmpfs mount", idx);
   if (op->bind)
     {
       if (m->source == NULL || m->source[0] == '\0')
@@ -444,6 +454,82 @@ mount_cgroup (struct ocirt_rootfs_ctx *ctx, int rootfd, const struct ocirt_mount
   return 0;
 }
 
+/* tmpcopyup: copy the tree under `from` (the directory the tmpfs now hides, still reachable
+ * through the fd opened before the mount) into `to` (the new tmpfs), keeping modes and owners.
+ * Symlinks are copied as links, never followed; device nodes, fifos and sockets are skipped. */
+static int
+copy_tree (int from, int to, const char *dest, int depth, ocirt_error_t *err)
+{
+  cleanup_close int dfd = -1;
+  DIR *d;
+  struct dirent *de;
+  int ret = 0;
+
+  if (depth > 64)
+    return ocirt_error_set (err, ELOOP, "tmpcopyup %s: tree too deep", dest);
+  dfd = openat (from, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0 || (d = fdopendir (dfd)) == NULL)
+    return ocirt_error_errno (err, "tmpcopyup: open %s", dest);
+  dfd = -1; /* owned by d now */
+  while (ret == 0 && (errno = 0, de = readdir (d)) != NULL)
+    {
+      const char *n = de->d_name;
+      struct stat st;
+      if (strcmp (n, ".") == 0 || strcmp (n, "..") == 0)
+        continue;
+      if (fstatat (dirfd (d), n, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        ret = ocirt_error_errno (err, "tmpcopyup: stat %s/%s", dest, n);
+      else if (S_ISDIR (st.st_mode))
+        {
+          cleanup_close int sub = openat (dirfd (d), n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+          cleanup_close int tsub = -1;
+          cleanup_free char *subpath = xasprintf ("%s/%s", dest, n);
+          if (sub < 0 || (mkdirat (to, n, 0700) < 0 && errno != EEXIST)
+              || (tsub = openat (to, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+            ret = ocirt_error_errno (err, "tmpcopyup: directory %s/%s", dest, n);
+          else if ((ret = copy_tree (sub, tsub, subpath, depth + 1, err)) == 0
+                   && (fchown (tsub, st.st_uid, st.st_gid) < 0 || fchmod (tsub, st.st_mode & 07777) < 0))
+            ret = ocirt_error_errno (err, "tmpcopyup: set owner and mode of %s/%s", dest, n);
+        }
+      else if (S_ISLNK (st.st_mode))
+        {
+          char target[PATH_MAX];
+          ssize_t l = readlinkat (dirfd (d), n, target, sizeof target - 1);
+          if (l < 0)
+            ret = ocirt_error_errno (err, "tmpcopyup: readlink %s/%s", dest, n);
+          else
+            {
+              target[l] = '\0';
+              if (symlinkat (target, to, n) < 0 || fchownat (to, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+                ret = ocirt_error_errno (err, "tmpcopyup: symlink %s/%s", dest, n);
+            }
+        }
+      else if (S_ISREG (st.st_mode))
+        {
+          cleanup_close int in = openat (dirfd (d), n, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+          cleanup_close int out = -1;
+          off_t left = st.st_size;
+          if (in < 0 || (out = openat (to, n, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
+            ret = ocirt_error_errno (err, "tmpcopyup: open %s/%s", dest, n);
+          while (ret == 0 && left > 0)
+            {
+              /* sendfile, not copy_file_range: the source is on another filesystem. */
+              ssize_t c = sendfile (out, in, NULL, (size_t) left);
+              if (c <= 0)
+                ret = c < 0 ? ocirt_error_errno (err, "tmpcopyup: copy %s/%s", dest, n)
+                            : ocirt_error_set (err, EIO, "tmpcopyup: %s/%s shrank while copied", dest, n);
+              left -= c;
+            }
+          if (ret == 0 && (fchown (out, st.st_uid, st.st_gid) < 0 || fchmod (out, st.st_mode & 07777) < 0))
+            ret = ocirt_error_errno (err, "tmpcopyup: set owner and mode of %s/%s", dest, n);
+        }
+    }
+  if (ret == 0 && errno != 0)
+    ret = ocirt_error_errno (err, "tmpcopyup: read directory %s", dest);
+  closedir (d);
+  return ret;
+}
+
 static int
 apply_op (struct ocirt_rootfs_ctx *ctx, int rootfd, const struct ocirt_mount_op *op, ocirt_error_t *err)
 {
@@ -480,6 +566,16 @@ apply_op (struct ocirt_rootfs_ctx *ctx, int rootfd, const struct ocirt_mount_op 
           if (strcmp (m->type, "sysfs") == 0 && (e == EPERM || e == EBUSY) && ctx->new_userns)
             return bind_mount ("/sys", dest_fd, dest, true, op->flags | MS_RDONLY, MOUNT_ATTR_RDONLY, 0, err);
           return ocirt_error_set (err, e, "mount %s on %s", m->type, dest);
+        }
+      if (op->tmpcopyup)
+        {
+          cleanup_close int top = ocirt_open_in_root (rootfd, dest, O_RDONLY | O_DIRECTORY, err);
+          struct stat st;
+          if (top < 0 || copy_tree (dest_fd, top, dest, 0, err) < 0)
+            return -1;
+          /* The tmpfs root takes the hidden directory's owner and mode too. */
+          if (fstat (dest_fd, &st) < 0 || fchown (top, st.st_uid, st.st_gid) < 0 || fchmod (top, st.st_mode & 07777) < 0)
+            return ocirt_error_errno (err, "tmpcopyup: set owner and mode of %s", dest);
         }
       if (op->attr_set || op->attr_clr)
         {

@@ -23,6 +23,7 @@ struct ocirt_mount_op
   char *data;             /* remaining options, comma-joined; NULL when none */
   bool bind;
   bool recursive;         /* rbind */
+  bool tmpcopyup;         /* copy the hidden directory's content into the new tmpfs */
 };
 
 struct ocirt_mount_plan

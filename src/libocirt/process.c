@@ -309,10 +309,16 @@ ocirt_process_find_exec (const oci_process *p, char **out, ocirt_error_t *err)
   if (strchr (name, '/'))
     {
       struct stat st;
+      /* Callers classify these by Go's lowercase texts (Docker's CLI maps "executable file not
+       * found" to exit code 127 and "permission denied" to 126, case-sensitively), hence the
+       * words before strerror's capitalized ones. */
       if (stat (name, &st) < 0)
-        return ocirt_error_errno (err, "exec %s", name);
+        return ocirt_error_errno (err, errno == ENOENT ? "exec %s: executable file not found" : "exec %s", name);
       if (!S_ISREG (st.st_mode))
-        return ocirt_error_set (err, EACCES, "exec %s: not a regular file", name);
+        return ocirt_error_set (err, EACCES, "exec %s: not a regular file, permission denied", name);
+      /* As runc: refuse at create time rather than fail execve after start. */
+      if ((st.st_mode & 0111) == 0)
+        return ocirt_error_set (err, EACCES, "exec %s: not executable, permission denied", name);
       *out = xstrdup (name);
       return 0;
     }

@@ -436,10 +436,11 @@ ocirt_seccomp_install (ocirt_seccomp *sc, int *notify_fd, ocirt_error_t *err)
   unsigned int flags = sc->flags;
   long ret;
 
-  /* notify_fd may be NULL when the profile has no SCMP_ACT_NOTIFY rule (init.c passes NULL). */
   if (notify_fd)
     *notify_fd = -1;
-  if (sc->notify && notify_fd)
+  if (sc->notify && !notify_fd)
+    return ocirt_error_set (err, EINVAL, "seccomp: SCMP_ACT_NOTIFY profile installed without a listener");
+  if (sc->notify)
     {
       flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
       /* TSYNC and NEW_LISTENER both use the return value; TSYNC_ESRCH makes that unambiguous. */
@@ -452,7 +453,7 @@ ocirt_seccomp_install (ocirt_seccomp *sc, int *notify_fd, ocirt_error_t *err)
   ret = syscall (__NR_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
   if (ret < 0)
     return ocirt_error_errno (err, "seccomp: load filter");
-  if (sc->notify && notify_fd)
+  if (sc->notify)
     *notify_fd = (int) ret;
   else if (ret > 0)
     return ocirt_error_set (err, ESRCH, "seccomp: thread %ld could not be synchronized", ret);

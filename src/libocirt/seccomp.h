@@ -23,7 +23,8 @@ bool ocirt_seccomp_was_cached (const ocirt_seccomp *sc);
 /* The compiled program (an array of struct sock_filter), *len in bytes. */
 const void *ocirt_seccomp_bpf (const ocirt_seccomp *sc, size_t *len);
 /* Install in the calling process (seccomp(2) with the profile's flags).  *notify_fd gets the
- * listener fd when the profile uses SCMP_ACT_NOTIFY, else -1. */
+ * listener fd when the profile uses SCMP_ACT_NOTIFY, else -1; notify_fd may be NULL for a
+ * profile without NOTIFY. */
 int ocirt_seccomp_install (ocirt_seccomp *sc, int *notify_fd, ocirt_error_t *err);
 /* Send the listener fd and the container state (JSON, with listenerMetadata) to the unix socket
  * at listener_path with SCM_RIGHTS, per runtime-spec "seccomp state". */

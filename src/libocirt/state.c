@@ -235,8 +235,14 @@ ocirt_pid_start_time (pid_t pid)
   if (p == NULL || p[1] == '\0' || p[2] == 'Z' || p[2] == 'X')
     return 0; /* zombies count as gone: the program has exited */
   for (field = 2, p++; *p && field < 22; p++)
-    if (*p == ' ')
-      field++;
+    {
+      if (*p == ' ')
+        field++;
+      /* PF_EXITING: an init that was killed stays in state S while its pid namespace is torn
+       * down; its program is gone all the same. */
+      if (field == 9 && *p == ' ' && (strtoull (p + 1, NULL, 10) & 0x4))
+        return 0;
+    }
   v = strtoull (p, NULL, 10);
   return v;
 }

@@ -854,6 +854,70 @@ cmd_ns (int argc, char **argv)
   return 0;
 }
 
+/* ---- recvtty (lifecycle tests: --console-socket) -------------------------------------------- */
+
+#include <sys/socket.h>
+#include <sys/un.h>
+
+/* recvtty SOCKET OUTFILE [INPUT]: listen on the unix socket SOCKET, receive one pty master
+ * (SCM_RIGHTS), write a "recvtty:" line to OUTFILE, then INPUT (if given) to the
+ * master, and copy what the master reads to OUTFILE until the pty closes. */
+static int
+cmd_recvtty (int argc, char **argv)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  int ls, c, master = -1, out;
+  char name[256] = "";
+  char buf[4096];
+  union
+  {
+    char b[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } u;
+  struct iovec iov = { .iov_base = name, .iov_len = sizeof name - 1 };
+  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof u.b };
+  struct cmsghdr *cm;
+  ssize_t n;
+
+  if (argc < 3)
+    die ("usage: recvtty SOCKET OUTFILE [INPUT]");
+  if (strlen (argv[1]) >= sizeof addr.sun_path)
+    die ("socket path too long");
+  strcpy (addr.sun_path, argv[1]);
+  ls = socket (AF_UNIX, SOCK_STREAM, 0);
+  if (ls < 0 || bind (ls, (struct sockaddr *) &addr, sizeof addr) < 0 || listen (ls, 1) < 0)
+    die ("listen on %s: %s", argv[1], strerror (errno));
+  c = accept (ls, NULL, NULL);
+  if (c < 0)
+    die ("accept: %s", strerror (errno));
+  n = recvmsg (c, &mh, 0);
+  if (n < 0)
+    die ("recvmsg: %s", strerror (errno));
+  for (cm = CMSG_FIRSTHDR (&mh); cm; cm = CMSG_NXTHDR (&mh, cm))
+    if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+      memcpy (&master, CMSG_DATA (cm), sizeof (int));
+  if (master < 0)
+    die ("no fd received");
+  out = open (argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
+  if (out < 0)
+    die ("open %s: %s", argv[2], strerror (errno));
+  if (isatty (master))
+    dprintf (out, "recvtty: got a tty (%s)\n", name);
+  else
+    dprintf (out, "recvtty: got a non-tty fd\n");
+  if (argc > 3)
+    {
+      size_t len = strlen (argv[3]);
+      if (write (master, argv[3], len) != (ssize_t) len || write (master, "\n", 1) != 1)
+        die ("write to master: %s", strerror (errno));
+    }
+  while ((n = read (master, buf, sizeof buf)) > 0)
+    if (write (out, buf, n) != n)
+      die ("write %s: %s", argv[2], strerror (errno));
+  close (out);
+  return 0;
+}
+
 /* ---- dispatch ------------------------------------------------------------------------------- */
 
 static int cmd_list (int argc, char **argv);
@@ -902,6 +966,7 @@ static const struct
   { "timens", cmd_timens, "" },
   { "personality", cmd_personality, "" },
   { "ns", cmd_ns, "[NAME...]" },
+  { "recvtty", cmd_recvtty, "SOCKET OUTFILE [INPUT]" },
   { "--list", cmd_list, "" },
 };
 

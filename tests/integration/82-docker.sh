@@ -1,0 +1,275 @@
+#!/bin/bash
+# Docker Engine 20.10 (dockerd -> its own containerd -> containerd-shim-runc-v2) with ocirt as
+# a runtime added through daemon.json's "runtimes": `docker run --runtime ocirt`: run/-i/-t/-d,
+# exit codes and ocirt's error text, resource limits (checked in the v1 cgroup files on the
+# host), --read-only/--tmpfs, capabilities, no-new-privileges, seccomp, --user, bind mounts,
+# --device, --init, exec, top, stats, update, pause, stop/kill/restart/rm -f.
+#
+# The test starts dockerd with data-root, exec-root (where dockerd runs its containerd and
+# the shims keep ocirt's --root), pidfile and socket under $TMP, no iptables, no bridge, and
+# cgroup parent /$CGROUP_PREFIX/docker; at exit it removes the containers and stops dockerd
+# (which stops its containerd) by PID.  It uses the docker.io client (/usr/bin/docker) that
+# matches the daemon.  Unlike Podman, Docker sets no rlimits by default (containers inherit
+# dockerd's), so no --ulimit is needed on this host.
+. "$(dirname "$0")/../lib.sh"
+. "$OCIRT_SRCDIR/tests/callers/common.sh"
+require_root
+require_ocirt
+require_ocitest
+require_cmd dockerd containerd containerd-shim-runc-v2 jq script
+DOCKER=/usr/bin/docker
+[ -x "$DOCKER" ] || skip_all "needs $DOCKER (docker.io)"
+
+DK=$TMP/docker
+SOCK=$DK/docker.sock
+EXEC=$DK/exec
+CGP=/$CGROUP_PREFIX/docker
+IMG=ocirt-test:latest
+RUN=(--runtime ocirt --network none)
+mkdir -p "$DK"
+
+D () { timeout -k 5 120 "$DOCKER" -H "unix://$SOCK" "$@"; }
+# drun ARGS...: `docker run` with the common options; output (stdout+stderr) and status.
+drun () { status=0; output=$(D run "${RUN[@]}" "$@" 2>&1 < /dev/null) || status=$?; }
+# ocirt's state directory for container ID (the shim passes --root $EXEC/runtime-runc/moby).
+state_of () { find "$EXEC" -mindepth 2 -maxdepth 3 -path "*/moby/$1" 2>/dev/null; }
+no_state () { [ -z "$(state_of "$1")" ] || _assert_fail "ocirt state $(state_of "$1") left behind"; }
+no_cgroup () { [ ! -d "/sys/fs/cgroup/memory$CGP/$1" ] || _assert_fail "cgroup $CGP/$1 left behind"; }
+cgf () { cg_file "$1" "$CGP/$2" "$3"; }
+
+# This is the documented way to add ocirt to Docker (the README shows the same form).
+jq -n --arg ocirt "$OCIRT" --arg dk "$DK" --arg cgp "$CGP" '{
+  runtimes: { ocirt: { path: $ocirt } },
+  "data-root": ($dk + "/data"), "exec-root": ($dk + "/exec"), pidfile: ($dk + "/dockerd.pid"),
+  hosts: ["unix://" + $dk + "/docker.sock"],
+  iptables: false, "ip-masq": false, bridge: "none", "cgroup-parent": $cgp
+}' > "$DK/daemon.json"
+
+# dockerd writes /etc/docker/key.json and /run/docker/plugins whatever it is told, and the
+# shims put their sockets in /run/containerd/s.
+remove_if_new /etc/docker /run/docker
+rmdir_if_new /run/containerd
+dockerd --config-file "$DK/daemon.json" > "$DK/dockerd.log" 2>&1 < /dev/null &
+DOCKERD_PID=$!
+track_pid "$DOCKERD_PID"
+on_exit 'for p in $(pgrep -f -- "-address $EXEC/containerd/containerd.sock"); do stop_pid "$p" 5; done'
+on_exit 'stop_pid "$DOCKERD_PID" 30'
+on_exit 'ids=$(D ps -a -q); [ -z "$ids" ] || D rm -f $ids'
+if ! wait_for 30 test -S "$SOCK" || ! wait_for 30 D version > /dev/null 2>&1; then
+  echo "Bail out! dockerd did not start: $(tail -5 "$DK/dockerd.log")"
+  exit 1
+fi
+tar=$(caller_rootfs_tar) || { echo "Bail out! could not build the rootfs tarball"; exit 1; }
+if ! D import --change 'ENV PATH=/bin' --change 'CMD ["/bin/sh"]' "$tar" "$IMG" > "$TMP/import.log" 2>&1; then
+  echo "Bail out! docker import failed: $(cat "$TMP/import.log")"
+  exit 1
+fi
+
+test_runtime_listed () {
+  assert_match "$(D info --format '{{json .Runtimes}}')" "\"ocirt\":\\{\"path\":\"$OCIRT\""
+}
+t "dockerd lists the ocirt runtime from daemon.json" test_runtime_listed
+
+test_run_rm () {
+  drun --rm "$IMG" ocitest echo hello
+  assert_status 0
+  assert_eq "$output" hello
+  drun --rm --cidfile "$TMP/cid1" "$IMG" sh -c 'exit 9'
+  assert_status 9
+  assert_eq "$(D ps -a -q)" ""
+  no_state "$(cat "$TMP/cid1")"
+  no_cgroup "$(cat "$TMP/cid1")"
+}
+t "docker run --rm: output and exit code" test_run_rm
+
+test_errors () {
+  drun --rm --cidfile "$TMP/cid2" "$IMG" /no/such/cmd
+  assert_status 127
+  assert_match "$output" "OCI runtime create failed: [0-9a-f]{64}: exec /no/such/cmd: executable file not found: No such file or directory"
+  no_state "$(cat "$TMP/cid2")"
+  no_cgroup "$(cat "$TMP/cid2")"
+  drun --rm "$IMG" nosuchcmd
+  assert_status 127
+  assert_match "$output" 'exec nosuchcmd: executable file not found in \$PATH'
+  drun --rm "$IMG" /etc/passwd
+  assert_status 126
+  assert_match "$output" 'exec /etc/passwd: not executable, permission denied'
+}
+t "docker run errors: 127/126 and ocirt's error text" test_errors
+
+test_stdin_tty () {
+  status=0
+  output=$(printf 'in-one\nin-two\n' | D run "${RUN[@]}" --rm -i "$IMG" cat 2>&1) || status=$?
+  assert_status 0
+  assert_eq "$output" $'in-one\nin-two'
+  # docker -t needs a terminal on its own stdin: script(1) gives it one.
+  status=0
+  output=$(timeout -k 5 60 script -qec "$DOCKER -H unix://$SOCK run --runtime ocirt --network none --rm -t $IMG ocitest isatty" /dev/null < /dev/null 2>&1) || status=$?
+  assert_status 0
+  assert_match "$output" 'yes /dev/pts/[0-9]+'
+}
+t "docker run -i (stdin) and -t (console socket)" test_stdin_tty
+
+test_limits () {
+  local id pid
+  id=$(D run "${RUN[@]}" -d --cpus 0.5 --memory 64m --memory-swap 128m --pids-limit 40 \
+         --cpuset-cpus 0 --cpu-shares 256 "$IMG" sleep 1000)
+  assert_eq "$(cgf memory "$id" memory.limit_in_bytes)" 67108864
+  if [ -e "/sys/fs/cgroup/memory$CGP/$id/memory.memsw.limit_in_bytes" ]; then
+    assert_eq "$(cgf memory "$id" memory.memsw.limit_in_bytes)" 134217728
+  fi
+  assert_eq "$(cgf pids "$id" pids.max)" 40
+  assert_eq "$(cgf cpuset "$id" cpuset.cpus)" 0
+  assert_eq "$(cgf cpu "$id" cpu.shares)" 256
+  assert_eq "$(cgf cpu "$id" cpu.cfs_quota_us)" 50000
+  assert_eq "$(cgf cpu "$id" cpu.cfs_period_us)" 100000
+  pid=$(D inspect -f '{{.State.Pid}}' "$id")
+  assert_match "$(cat "/proc/$pid/cgroup")" "memory:$CGP/$id\$"
+  [ -n "$(state_of "$id")" ] || _assert_fail "no ocirt state for $id under $EXEC"
+  assert_match "$(D stats --no-stream --format '{{.MemUsage}} {{.PIDs}}' "$id")" '/ 64MiB 1$'
+  D rm -f "$id" > /dev/null
+  no_state "$id"
+  no_cgroup "$id"
+}
+t "docker run --cpus --memory --memory-swap --pids-limit --cpuset-cpus --cpu-shares, stats" test_limits
+
+test_read_only () {
+  drun --rm --read-only --tmpfs /scratch:size=1m "$IMG" sh -c 'touch /x 2>&1; touch /scratch/y && echo scratch-ok; grep " /scratch " /proc/self/mountinfo'
+  assert_status 0
+  assert_match "$output" 'Read-only file system'
+  assert_match "$output" '^scratch-ok$'
+  assert_match "$output" ' /scratch rw,.* - tmpfs .*size=1024k'
+}
+t "docker run --read-only --tmpfs" test_read_only
+
+test_caps () {
+  drun --rm --cap-drop ALL --cap-add NET_RAW "$IMG" ocitest caps
+  assert_status 0
+  assert_match "$output" '^CapEff 0000000000002000$'
+  assert_match "$output" '^CapBnd 0000000000002000$'
+  drun --rm --cap-add SYS_ADMIN "$IMG" ocitest caps
+  # CAP_SYS_ADMIN is bit 21
+  [ $(( 0x$(printf '%s\n' "$output" | awk '/^CapEff/ {print $2}') >> 21 & 1 )) = 1 ] \
+    || _assert_fail "CAP_SYS_ADMIN not effective" "$output"
+  drun --rm --cap-drop CHOWN "$IMG" chown 1000 /tmp
+  assert_failure
+  assert_match "$output" 'Operation not permitted'
+}
+t "docker run --cap-add/--cap-drop" test_caps
+
+test_nnp_seccomp () {
+  drun --rm --security-opt no-new-privileges "$IMG" grep NoNewPrivs /proc/self/status
+  assert_match "$output" 'NoNewPrivs:[[:space:]]+1'
+  cat > "$TMP/seccomp.json" <<'JSON'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
+JSON
+  drun --rm --security-opt "seccomp=$TMP/seccomp.json" "$IMG" sh -c 'mkdir /tmp/d; echo rc=$?; touch /tmp/f && echo touched'
+  assert_match "$output" "mkdir: can't create directory '/tmp/d': Operation not permitted"
+  assert_match "$output" '^touched$'
+  # Docker's default profile (allow list) runs the payload.
+  drun --rm "$IMG" sh -c 'mkdir /tmp/d && echo made; grep Seccomp: /proc/self/status'
+  assert_status 0
+  assert_match "$output" '^made$'
+  assert_match "$output" 'Seccomp:[[:space:]]+2'
+}
+t "docker run --security-opt no-new-privileges, seccomp=PROFILE, default profile" test_nnp_seccomp
+
+test_user_mounts () {
+  drun --rm --user 1000:1000 "$IMG" id
+  assert_status 0
+  assert_match "$output" '^uid=1000\(user\) gid=1000\(user\)'
+  mkdir -p "$TMP/vol"
+  echo from-host > "$TMP/vol/f"
+  drun --rm -v "$TMP/vol:/vol:ro" -v "$TMP/vol:/volrw" "$IMG" sh -c 'cat /vol/f; touch /vol/g 2>&1; echo rw > /volrw/h'
+  assert_match "$output" '^from-host$'
+  assert_match "$output" 'Read-only file system'
+  assert_eq "$(cat "$TMP/vol/h")" rw
+  drun --rm --device /dev/null:/dev/mynull "$IMG" sh -c 'ls -l /dev/mynull; echo x > /dev/mynull && echo wrote'
+  assert_match "$output" '^crw.* 1, +3 .* /dev/mynull$'
+  assert_match "$output" '^wrote$'
+  drun --rm --init "$IMG" ps -o pid,comm
+  assert_match "$output" '^ +1 docker-init$'
+}
+t "docker run --user, -v (ro/rw), --device, --init" test_user_mounts
+
+test_exec () {
+  local id
+  need_cmd exec
+  id=$(D run "${RUN[@]}" -d "$IMG" sleep 1000)
+  assert_eq "$(D exec "$id" ocitest echo from-exec)" from-exec
+  assert_eq "$(D exec -u 1000 -w /tmp -e FOO=bar "$id" sh -c 'echo $(id -u) $PWD $FOO')" "1000 /tmp bar"
+  status=0; D exec "$id" sh -c 'exit 3' || status=$?
+  assert_eq "$status" 3 "exit code of docker exec"
+  status=0
+  output=$(timeout -k 5 60 script -qec "$DOCKER -H unix://$SOCK exec -it $id ocitest isatty" /dev/null < /dev/null 2>&1) || status=$?
+  assert_status 0
+  assert_match "$output" 'yes /dev/pts/[0-9]+'
+  status=0; output=$(D exec "$id" /no/such/cmd 2>&1) || status=$?
+  assert_status 126
+  assert_match "$output" 'OCI runtime exec failed: .*/no/such/cmd'
+  D rm -f "$id" > /dev/null
+}
+t "docker exec (-u -w -e, -it, exit code, error text)" test_exec
+
+test_top () {
+  local id
+  need_cmd ps
+  id=$(D run "${RUN[@]}" -d "$IMG" sleep 1000)
+  assert_match "$(D top "$id")" 'sleep 1000'
+  D rm -f "$id" > /dev/null
+}
+t "docker top (ocirt ps)" test_top
+
+test_update () {
+  local id
+  need_cmd update
+  id=$(D run "${RUN[@]}" -d --memory 64m --memory-swap 128m --cpus 0.5 "$IMG" sleep 1000)
+  D update --memory 96m --memory-swap 192m --cpus 1.5 --pids-limit 77 "$id" > /dev/null
+  assert_eq "$(cgf memory "$id" memory.limit_in_bytes)" 100663296
+  assert_eq "$(cgf cpu "$id" cpu.cfs_quota_us)" 150000
+  assert_eq "$(cgf pids "$id" pids.max)" 77
+  D rm -f "$id" > /dev/null
+}
+t "docker update --memory --cpus --pids-limit" test_update
+
+test_pause () {
+  local id
+  need_cmd pause resume
+  id=$(D run "${RUN[@]}" -d "$IMG" sleep 1000)
+  D pause "$id" > /dev/null
+  assert_eq "$(cgf freezer "$id" freezer.state)" FROZEN
+  assert_eq "$(D inspect -f '{{.State.Status}}' "$id")" paused
+  D unpause "$id" > /dev/null
+  assert_eq "$(cgf freezer "$id" freezer.state)" THAWED
+  assert_eq "$(D inspect -f '{{.State.Status}}' "$id")" running
+  D rm -f "$id" > /dev/null
+}
+t "docker pause/unpause: freezer state" test_pause
+
+test_stop_kill_restart () {
+  local id pid1 pid2
+  id=$(D run "${RUN[@]}" -d "$IMG" sh -c 'trap "exit 143" TERM; while :; do sleep 0.1; done')
+  pid1=$(D inspect -f '{{.State.Pid}}' "$id")
+  D stop -t 10 "$id" > /dev/null
+  assert_eq "$(D inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$id")" "exited 143"
+  ! kill -0 "$pid1" 2>/dev/null || _assert_fail "init $pid1 alive after stop"
+  no_state "$id"
+  D restart -t 1 "$id" > /dev/null
+  pid2=$(D inspect -f '{{.State.Pid}}' "$id")
+  assert_eq "$(D inspect -f '{{.State.Status}}' "$id")" running
+  assert_ne "$pid2" "$pid1"
+  assert_eq "$("$OCIRT" --root "$(dirname "$(state_of "$id")")" state "$id" | jq -r .pid)" "$pid2"
+  D kill "$id" > /dev/null
+  wait_for 10 sh -c "[ \"\$($DOCKER -H unix://$SOCK inspect -f '{{.State.Status}}' $id)\" = exited ]" \
+    || _assert_fail "not exited after docker kill"
+  assert_eq "$(D inspect -f '{{.State.ExitCode}}' "$id")" 137
+  D start "$id" > /dev/null
+  D rm -f "$id" > /dev/null
+  ! D inspect "$id" > /dev/null 2>&1 || _assert_fail "container still known after rm -f"
+  no_state "$id"
+  no_cgroup "$id"
+}
+t "docker stop (SIGTERM, 143), restart, kill (137), rm -f" test_stop_kill_restart
+
+done_testing
