@@ -134,8 +134,12 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
   struct ocirt_rootfs_ctx rctx = { 0 };
   uint64_t t;
 
+  t = ocirt_step_begin ();
   if (a->cgroup_join && ocirt_cgroup_join_self (a->cgroup, err) < 0)
     return -1;
+  if (a->cgroup_join)
+    ocirt_step_end (t, "cgroup join");
+  t = ocirt_step_begin ();
   if (a->ns->new_user && a->ns->clone_flags & CLONE_NEWUSER)
     {
       if (ocirt_sync_expect (a->sync_fd, SYNC_GO, &msg, NULL, err) < 0)
@@ -163,6 +167,7 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
     }
   if (set_hostname (c, a->ns, err) < 0)
     return -1;
+  ocirt_step_end (t, "namespaces and hostname");
 
   rctx.config = c;
   rctx.plan = a->mounts;
@@ -217,7 +222,7 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
   if (ocirt_rootfs_finalize (&rctx, err) < 0)
     return -1;
   ocirt_step_end (t, "masked and read-only paths");
-
+  t = ocirt_step_begin ();
   if (ocirt_process_apply_rlimits (p, err) < 0 || ocirt_process_apply_oom_score_adj (p, err) < 0
       || ocirt_process_apply_misc (p, c->linux_, err) < 0)
     return -1;
@@ -237,6 +242,7 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
     return -1;
   if (ocirt_process_find_exec (p, exec_path, err) < 0)
     return -1;
+  ocirt_step_end (t, "rlimits, keyring, labels, fds, exec lookup");
   if (a->seccomp && ocirt_seccomp_wants_notify (a->seccomp))
     {
       /* The listener must get the fd from the runtime (it knows our host pid), so a NOTIFY
@@ -294,6 +300,7 @@ ocirt_init_run (struct ocirt_init_args *a)
   cleanup_free char *exec_path = NULL;
   const oci_process *p = a->config->process;
   char **env;
+  uint64_t t;
 
   /* If the runtime dies during setup, so do we: nothing half-made survives. */
   prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -309,11 +316,18 @@ ocirt_init_run (struct ocirt_init_args *a)
   close (a->sync_fd);
   /* From here nobody reads the sync socket: errors go to the log handler (stderr and
    * --log), named like the CLI's. */
-  if (wait_for_start (a->fifo_fd, &err) < 0 || finish (a, &err) < 0)
+  if (wait_for_start (a->fifo_fd, &err) < 0)
     {
       ocirt_log (OCIRT_LOG_ERROR, "%s: %s", a->id, err->msg);
       _exit (127);
     }
+  t = ocirt_step_begin ();
+  if (finish (a, &err) < 0)
+    {
+      ocirt_log (OCIRT_LOG_ERROR, "%s: %s", a->id, err->msg);
+      _exit (127);
+    }
+  ocirt_step_end (t, "startContainer hooks, credentials, capabilities, seccomp");
   env = env_with_home (p);
   if (ocirt_process_apply_final_affinity (p, &err) < 0)
     {
