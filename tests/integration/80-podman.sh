@@ -163,6 +163,16 @@ test_detach_exec_stop () {
     assert_eq "$out" "1000 /tmp bar"
     status=0; P exec "$id" sh -c 'exit 3' || status=$?
     assert_eq "$status" 3 "exit code of podman exec"
+    # -t: conmon's console socket again, for an exec process.
+    out=$(P exec -t "$id" ocitest isatty)
+    assert_match "$out" '^yes /dev/pts/[0-9]+'
+    status=0; out=$(P exec "$id" /no/such/cmd 2>&1) || status=$?
+    assert_eq "$status" 127 "exit code of podman exec of a missing command"
+    assert_match "$out" '/no/such/cmd: executable file not found'
+    # podman top of an exec'd process list
+    P exec -d "$id" ocitest sleep 100 > /dev/null
+    wait_for 10 sh -c "[ \$(cat /sys/fs/cgroup/pids$CGP/libpod-$id/cgroup.procs | wc -l) -ge 2 ]" \
+      || _assert_fail "exec -d process not in the container's cgroup"
   else
     echo "exec: not implemented yet, not checked"
   fi
@@ -200,5 +210,15 @@ test_kill_wait () {
   no_state "$id"
 }
 t "podman kill + wait: 137" test_kill_wait
+
+test_oom () {
+  local id
+  id=$(P run "${RUN[@]}" -d --memory 16m --memory-swap 16m "$IMG" ocitest memhog 64)
+  assert_eq "$(P wait "$id")" 137
+  # .State.OOMKilled stays false here with runc too (conmon 2.1.6 on this v1 host), so it is
+  # not checked.
+  P rm "$id" > /dev/null
+}
+t "podman run --memory: the OOM killer ends the container (137)" test_oom
 
 done_testing

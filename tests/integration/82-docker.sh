@@ -133,6 +133,16 @@ test_limits () {
 }
 t "docker run --cpus --memory --memory-swap --pids-limit --cpuset-cpus --cpu-shares, stats" test_limits
 
+test_oom () {
+  local id
+  id=$(D run "${RUN[@]}" -d --memory 16m --memory-swap 16m "$IMG" ocitest memhog 64)
+  assert_eq "$(D wait "$id")" 137
+  # The shim watches the cgroup ocirt made for OOM events.
+  assert_eq "$(D inspect -f '{{.State.OOMKilled}}' "$id")" true
+  D rm "$id" > /dev/null
+}
+t "docker run --memory: OOM kill seen by Docker (OOMKilled, 137)" test_oom
+
 test_read_only () {
   drun --rm --read-only --tmpfs /scratch:size=1m "$IMG" sh -c 'touch /x 2>&1; touch /scratch/y && echo scratch-ok; grep " /scratch " /proc/self/mountinfo'
   assert_status 0
