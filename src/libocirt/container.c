@@ -300,6 +300,17 @@ create_cleanup (struct create_ctx *x, bool failed)
     }
 }
 
+/* The host id that container id 0 maps to; -1 (unchanged for chown) when none does. */
+static uid_t
+host_id_of_root (const oci_id_mapping *m, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (m[i].container_id == 0 && m[i].size > 0)
+      return m[i].host_id;
+  return (uid_t) -1;
+}
+
 /* The init closed the sync socket without a word: if it was killed (typically SIGKILL by the
  * OOM killer under a tiny memory limit), say so instead of a bare "exited during setup". */
 static void
@@ -472,6 +483,15 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
   if (mkfifoat (c->dir->dir_fd, OCIRT_EXEC_FIFO, 0622) < 0)
     {
       ocirt_error_errno (err, "mkfifo %s/%s", c->dir->path, OCIRT_EXEC_FIFO);
+      goto fail;
+    }
+  /* In a user namespace the init writes the fifo as the container's root, not the host's:
+   * give it the fifo, as runc does. */
+  if (cfg->linux_ && cfg->linux_->uid_mappings_len
+      && fchownat (c->dir->dir_fd, OCIRT_EXEC_FIFO, host_id_of_root (cfg->linux_->uid_mappings, cfg->linux_->uid_mappings_len),
+                   host_id_of_root (cfg->linux_->gid_mappings, cfg->linux_->gid_mappings_len), AT_SYMLINK_NOFOLLOW) < 0)
+    {
+      ocirt_error_errno (err, "chown %s/%s to the container's root", c->dir->path, OCIRT_EXEC_FIFO);
       goto fail;
     }
   x.fifo_fd = openat (c->dir->dir_fd, OCIRT_EXEC_FIFO, O_PATH | O_CLOEXEC);

@@ -148,6 +148,11 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
           || ocirt_sync_expect (a->sync_fd, SYNC_GO, &msg, NULL, err) < 0)
         return -1;
     }
+  /* Our ids are still the host's, unmapped in the new user namespace: files we create on
+   * filesystems it owns (the /dev tmpfs) would fail with EOVERFLOW.  Become its root, as runc
+   * does; a map without 0 leaves that to process.user later. */
+  if (a->ns->new_user && (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0) && errno != EINVAL)
+    return ocirt_error_errno (err, "become root in the user namespace");
   if (set_hostname (c, a->ns, err) < 0)
     return -1;
 
