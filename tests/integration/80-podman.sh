@@ -211,6 +211,48 @@ test_kill_wait () {
 }
 t "podman kill + wait: 137" test_kill_wait
 
+test_userns () {
+  local id pid
+  id=$(P run "${RUN[@]}" -d --uidmap 0:100000:65536 --gidmap 0:100000:65536 "$IMG" \
+         sh -c 'id; cat /proc/self/uid_map; touch /tmp/made && ls -ln /tmp/made; sleep 1000')
+  wait_for 10 sh -c "podman --root '$PD/storage' --runroot '$PD/run' --storage-driver vfs logs $id 2>/dev/null | grep -q made" \
+    || _assert_fail "container did not get going" "$(P logs "$id" 2>&1)"
+  output=$(P logs "$id")
+  assert_match "$output" '^uid=0\(root\) gid=0\(root\)'
+  assert_match "$output" '^ +0 +100000 +65536$'
+  assert_match "$output" '^-rw-r--r-- +1 0 +0 .* /tmp/made$'
+  pid=$(P inspect -f '{{.State.Pid}}' "$id")
+  # Root in the container is 100000 on the host.
+  assert_match "$(grep -E '^(Uid|Gid):' "/proc/$pid/status")" $'^Uid:\t100000\t100000\t100000\t100000$'
+  P rm -f -t 0 "$id" > /dev/null
+  no_state "$id"
+}
+t "podman run --uidmap/--gidmap: user namespace, root mapped to 100000" test_userns
+
+test_privileged () {
+  local bnd
+  bnd=$(awk '/^CapBnd/ {print $2}' /proc/self/status)
+  prun --rm --privileged "$IMG" sh -c 'ocitest caps; grep Seccomp: /proc/self/status; grep " /sys " /proc/self/mountinfo; ls /dev/loop-control'
+  assert_status 0
+  # Podman gives a privileged container every capability of its own bounding set.
+  assert_match "$output" "^CapEff $bnd\$"
+  assert_match "$output" 'Seccomp:[[:space:]]+0'
+  assert_match "$output" ' /sys rw,'
+  assert_match "$output" '^/dev/loop-control$'
+}
+t "podman run --privileged: all capabilities, no seccomp, host devices, rw /sys" test_privileged
+
+test_shared_ns () {
+  local id
+  id=$(P run "${RUN[@]}" -d "$IMG" sleep 1000)
+  prun --rm --pid "container:$id" --ipc "container:$id" --uts host "$IMG" sh -c 'ps -o pid,comm; hostname'
+  assert_status 0
+  assert_match "$output" '^ +1 sleep$'
+  assert_match "$output" "^$(hostname)\$"
+  P rm -f -t 0 "$id" > /dev/null
+}
+t "podman run --pid/--ipc container:ID, --uts host (joining namespaces by path)" test_shared_ns
+
 test_oom () {
   local id
   id=$(P run "${RUN[@]}" -d --memory 16m --memory-swap 16m "$IMG" ocitest memhog 64)

@@ -203,6 +203,40 @@ test_user_mounts () {
 }
 t "docker run --user, -v (ro/rw), --device, --init" test_user_mounts
 
+test_more_options () {
+  # --sysctl: written in the container's namespaces (before /proc/sys is made read-only)
+  drun --rm --sysctl net.ipv4.ping_group_range="0 0" --sysctl kernel.shm_rmid_forced=1 "$IMG" \
+    sh -c 'cat /proc/sys/net/ipv4/ping_group_range /proc/sys/kernel/shm_rmid_forced'
+  assert_status 0
+  assert_eq "$output" $'0\t0\n1'
+  drun --rm --shm-size 8m --oom-score-adj 500 --hostname myhost "$IMG" \
+    sh -c 'df -k /dev/shm | tail -1; cat /proc/self/oom_score_adj; hostname'
+  assert_status 0
+  assert_match "$output" '^shm +8192 '
+  assert_match "$output" '^500$'
+  assert_match "$output" '^myhost$'
+  drun --rm --cgroupns private "$IMG" cat /proc/self/cgroup
+  assert_status 0
+  assert_match "$output" '^[0-9]+:memory:/$'
+}
+t "docker run --sysctl --shm-size --oom-score-adj --hostname --cgroupns private" test_more_options
+
+test_shared_ns () {
+  local id
+  id=$(D run "${RUN[@]}" -d --ipc shareable "$IMG" sleep 1000)
+  drun --rm --pid "container:$id" --ipc "container:$id" "$IMG" ps -o pid,comm
+  assert_status 0
+  assert_match "$output" '^ +1 sleep$'
+  # --network container: replaces our --network none
+  status=0
+  output=$(D run --runtime ocirt --rm --network "container:$id" "$IMG" sh -c 'ls -l /proc/self/ns/net' 2>&1) || status=$?
+  assert_status 0
+  pid=$(D inspect -f '{{.State.Pid}}' "$id")
+  assert_match "$output" "$(readlink "/proc/$pid/ns/net" | sed 's/[][]/\\&/g')"
+  D rm -f "$id" > /dev/null
+}
+t "docker run --pid/--ipc/--network container:ID" test_shared_ns
+
 test_exec () {
   local id
   need_cmd exec
