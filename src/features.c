@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "caps.h"
+#include "criu.h"
 #include "cgroup.h"
 #include "lsm.h"
 #include "mounts.h"
@@ -43,6 +44,7 @@ ocirt_command_features (int argc, char **argv)
   const struct scmp_version *v = seccomp_version ();
   ocispec_jw *w = ocispec_jw_new (true);
   char *text, ver[64];
+  const char *why;
 
   cli_parse (&argp, argc, argv, NULL);
   ocispec_jw_begin_map (w);
@@ -93,7 +95,7 @@ ocirt_command_features (int argc, char **argv)
   ocispec_jw_key (w, "io.github.seccomp.libseccomp.version");
   ocispec_jw_string (w, ver);
   ocispec_jw_key (w, "org.opencontainers.runc.checkpoint.enabled");
-  ocispec_jw_string (w, "false");
+  ocispec_jw_string (w, ocirt_criu_available (&why) ? "true" : "false");
   ocispec_jw_end_map (w);
   ocispec_jw_end_map (w);
   text = ocispec_jw_finish (w, NULL);

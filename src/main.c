@@ -16,6 +16,7 @@
 #include "log.h"
 #include "ocirt.h"
 #include "ocispec.h"
+#include "selfexe.h"
 #include "utils.h"
 
 struct ocirt_global_opts ocirt_opts = { .log_format = "text" };
@@ -196,6 +197,7 @@ main (int argc, char **argv)
   size_t i;
   const char *cmd;
 
+  ocirt_selfexe_init (argv);
   if (argp_parse (&global_argp, argc, argv, ARGP_IN_ORDER, NULL, NULL) != 0)
     return 1;
   if (ocirt_opts.root == NULL)
@@ -211,6 +213,13 @@ main (int argc, char **argv)
     }
   ocirt_log_set_handler (log_handler, NULL, ocirt_opts.debug ? OCIRT_LOG_DEBUG : OCIRT_LOG_WARNING);
   cmd = argv[command_index];
+  /* exec puts a process of ours into the container's pid namespace (CVE-2019-5736). */
+  if (strcmp (cmd, "exec") == 0)
+    {
+      cleanup_error ocirt_error_t err = NULL;
+      if (ocirt_ensure_sealed_self (&err) < 0)
+        return cli_fail (NULL, &err);
+    }
   for (i = 0; i < ARRAY_SIZE (commands); i++)
     if (strcmp (commands[i].name, cmd) == 0)
       return commands[i].fn (argc - command_index, argv + command_index);

@@ -25,6 +25,7 @@
 #include "namespaces.h"
 #include "process.h"
 #include "seccomp.h"
+#include "selfexe.h"
 #include "sync.h"
 #include "terminal.h"
 #include "utils.h"
@@ -300,17 +301,6 @@ create_cleanup (struct create_ctx *x, bool failed)
     }
 }
 
-/* The host id that container id 0 maps to; -1 (unchanged for chown) when none does. */
-static uid_t
-host_id_of_root (const oci_id_mapping *m, size_t n)
-{
-  size_t i;
-  for (i = 0; i < n; i++)
-    if (m[i].container_id == 0 && m[i].size > 0)
-      return m[i].host_id;
-  return (uid_t) -1;
-}
-
 /* The init closed the sync socket without a word: if it was killed (typically SIGKILL by the
  * OOM killer under a tiny memory limit), say so instead of a bare "exited during setup". */
 static void
@@ -393,8 +383,8 @@ parent_loop (struct create_ctx *x, const ocirt_create_opts *o, oci_state *st, oc
     }
 }
 
-static int
-setup_cgroup (ocirt_container *c, const char *id, ocirt_error_t *err)
+int
+ocirt_container_setup_cgroup (ocirt_container *c, const char *id, ocirt_error_t *err)
 {
   cleanup_free char *path = NULL;
   oci_resources res;
@@ -462,6 +452,10 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
   if (ocirt_ns_plan_build (cfg->linux_, &x.ns, err) < 0
       || ocirt_mount_plan_build (cfg, bundle, &x.mounts, err) < 0)
     goto fail;
+  /* Without a new pid namespace, processes that are already there see our init before its
+   * execve: run from a sealed copy of ocirt (CVE-2019-5736).  Nothing exists yet. */
+  if (!(x.ns.new_flags & CLONE_NEWPID) && ocirt_ensure_sealed_self (err) < 0)
+    goto fail;
   ocirt_step_end (t, "load config");
   rootfs = cfg->root->path[0] == '/' ? realpath (cfg->root->path, NULL) : NULL;
   if (cfg->root->path[0] != '/')
@@ -480,18 +474,11 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
   /* A copy of the config, for exec, delete's poststop hooks and checkpoint. */
   if (write_file_at (c->dir->dir_fd, CONFIG_COPY, data, len, 0600, err) < 0)
     goto fail;
-  if (mkfifoat (c->dir->dir_fd, OCIRT_EXEC_FIFO, 0622) < 0)
+  /* 0622 despite the umask: an init that is root of a user namespace writes it as "other". */
+  if (mkfifoat (c->dir->dir_fd, OCIRT_EXEC_FIFO, 0622) < 0
+      || fchmodat (c->dir->dir_fd, OCIRT_EXEC_FIFO, 0622, 0) < 0)
     {
       ocirt_error_errno (err, "mkfifo %s/%s", c->dir->path, OCIRT_EXEC_FIFO);
-      goto fail;
-    }
-  /* In a user namespace the init writes the fifo as the container's root, not the host's:
-   * give it the fifo, as runc does. */
-  if (cfg->linux_ && cfg->linux_->uid_mappings_len
-      && fchownat (c->dir->dir_fd, OCIRT_EXEC_FIFO, host_id_of_root (cfg->linux_->uid_mappings, cfg->linux_->uid_mappings_len),
-                   host_id_of_root (cfg->linux_->gid_mappings, cfg->linux_->gid_mappings_len), AT_SYMLINK_NOFOLLOW) < 0)
-    {
-      ocirt_error_errno (err, "chown %s/%s to the container's root", c->dir->path, OCIRT_EXEC_FIFO);
       goto fail;
     }
   x.fifo_fd = openat (c->dir->dir_fd, OCIRT_EXEC_FIFO, O_PATH | O_CLOEXEC);
@@ -502,7 +489,7 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
     }
 
   t = ocirt_step_begin ();
-  if (setup_cgroup (c, o->id, err) < 0)
+  if (ocirt_container_setup_cgroup (c, o->id, err) < 0)
     goto fail;
   ocirt_step_end (t, "cgroup");
   if (cfg->linux_ && cfg->linux_->seccomp)

@@ -64,6 +64,9 @@ int ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, o
 int ocirt_container_start (const char *root, const char *id, ocirt_container *c, ocirt_error_t *err);
 int ocirt_container_delete (const char *root, const char *id, bool force, ocirt_error_t *err);
 int ocirt_container_kill (const char *root, const char *id, int sig, bool all, ocirt_error_t *err);
+/* Make c's cgroup from c->config (linux.cgroupsPath, resources plus the default device rules);
+ * nothing on a host without cgroups.  Used by create and restore. */
+int ocirt_container_setup_cgroup (ocirt_container *c, const char *id, ocirt_error_t *err);
 /* The runtime-spec state (status computed live, paused from the cgroup). */
 int ocirt_container_state (const char *root, const char *id, oci_state **out, ocirt_error_t *err);
 /* Open a container for commands that need its record and cgroup (update, pause, ps, events). */

@@ -148,11 +148,15 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
           || ocirt_sync_expect (a->sync_fd, SYNC_GO, &msg, NULL, err) < 0)
         return -1;
     }
-  /* Our ids are still the host's, unmapped in the new user namespace: files we create on
-   * filesystems it owns (the /dev tmpfs) would fail with EOVERFLOW.  Become its root, as runc
-   * does; a map without 0 leaves that to process.user later. */
-  if (a->ns->new_user && (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0) && errno != EINVAL)
-    return ocirt_error_errno (err, "become root in the user namespace");
+  /* Our host uid has no mapping in the new user namespace: become its root (when mapped) so
+   * the files and dirs setup creates get an owner instead of failing with EOVERFLOW.  The uid
+   * change clears dumpable, which would make /proc/self (exec.fifo's fd) unreachable. */
+  if (a->ns->new_user)
+    {
+      if ((setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0) && errno != EINVAL)
+        return ocirt_error_errno (err, "become root in the user namespace");
+      prctl (PR_SET_DUMPABLE, 1, 0, 0, 0);
+    }
   if (set_hostname (c, a->ns, err) < 0)
     return -1;
 
@@ -190,6 +194,13 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
       if (ocirt_sync_send (a->sync_fd, SYNC_CONSOLE, 0, master, err) < 0)
         return -1;
       rctx.console_path = console_path;
+    }
+  else if (setsid () < 0)
+    {
+      /* Always a session of its own, as runc's init: the container's processes must not
+       * share a session with the runtime's caller (and criu can't dump a tree whose session
+       * leader is outside its pid namespace). */
+      return ocirt_error_errno (err, "setsid");
     }
   /* Before the read-only and masked paths, like runc: a read-only bind of /proc/sys is a
    * mount of its own, which the verified /proc open (RESOLVE_NO_XDEV) refuses to cross. */
