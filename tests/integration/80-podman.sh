@@ -18,6 +18,7 @@ require_ocitest
 require_cmd podman conmon jq
 
 PD=$TMP/podman
+OROOT=/run/ocirt
 IMG=localhost/ocirt-test:latest
 CGP=/$CGROUP_PREFIX/podman
 RUN=(--network none --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 --cgroup-parent "$CGP")
@@ -32,8 +33,8 @@ prun () { status=0; output=$(P run "${RUN[@]}" "$@" 2>&1) || status=$?; }
 # containers/image keeps a blob-info cache in /var/lib/containers/cache whatever --root says:
 # remove it again when this test is what made it.
 remove_if_new /var/lib/containers
+rmdir_if_new "$OROOT"
 on_exit 'P rm -a -f -t 0'
-OROOT=/run/ocirt
 # no_state ID: ocirt has no state left for ID.
 no_state () { [ ! -e "$OROOT/$1" ] || _assert_fail "ocirt state $OROOT/$1 left behind"; }
 
