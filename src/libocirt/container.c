@@ -795,6 +795,23 @@ wait_gone (ocirt_container *c, int timeout_ms)
   waitpid (c->pid, NULL, WNOHANG);
 }
 
+/* A stopped container's init may still be leaving its cgroup (exit in progress after SIGKILL):
+ * give it a moment before calling the cgroup busy. */
+static int
+destroy_cgroup_of_stopped (ocirt_container *c, bool force, ocirt_error_t *err)
+{
+  int i;
+  for (i = 0;; i++)
+    {
+      if (ocirt_cgroup_destroy (c->cgroup, force, err) == 0)
+        return 0;
+      if (force || i == 100 || (*err)->status != EBUSY)
+        return -1;
+      ocirt_error_release (err);
+      usleep (10000);
+    }
+}
+
 int
 ocirt_container_delete (const char *root, const char *id, bool force, ocirt_error_t *err)
 {
@@ -835,7 +852,7 @@ ocirt_container_delete (const char *root, const char *id, bool force, ocirt_erro
       if (ocirt_hooks_run (&c->config->hooks->poststop, "poststop", st, &e) < 0)
         ocirt_warn ("%s", e->msg);
     }
-  if (c->cgroup && ocirt_cgroup_destroy (c->cgroup, force, err) < 0)
+  if (c->cgroup && destroy_cgroup_of_stopped (c, force, err) < 0)
     return -1;
   return ocirt_state_dir_remove (c->dir, err);
 }
