@@ -470,6 +470,7 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
       goto fail;
     }
 
+  t = ocirt_step_begin ();
   if (ocirt_state_dir_create (o->root, o->id, &c->dir, err) < 0)
     goto fail;
   /* A copy of the config, for exec, delete's poststop hooks and checkpoint. */
@@ -488,6 +489,7 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
       ocirt_error_errno (err, "open %s/%s", c->dir->path, OCIRT_EXEC_FIFO);
       goto fail;
     }
+  ocirt_step_end (t, "state dir");
 
   t = ocirt_step_begin ();
   if (ocirt_container_setup_cgroup (c, o->id, err) < 0)
@@ -592,6 +594,8 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
     goto fail;
   ocirt_step_end (t, "container setup");
 
+  t = ocirt_step_begin ();
+
   c->status = xmalloc0 (sizeof *c->status);
   c->status->id = xstrdup (o->id);
   c->status->pid = c->pid;
@@ -613,6 +617,7 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
     goto fail;
   if (o->pid_file && write_pid_file (o->pid_file, c->pid, err) < 0)
     goto fail;
+  ocirt_step_end (t, "save state");
   create_cleanup (&x, false);
   /* The record is complete: other commands (state, kill, a racing delete) may now look. */
   flock (c->dir->dir_fd, LOCK_UN);
@@ -683,12 +688,14 @@ ocirt_container_state (const char *root, const char *id, oci_state **out, ocirt_
   return 0;
 }
 
-/* Wait until the fifo yields init's byte, or init dies (pidfd). */
+/* Wait until the fifo yields init's byte and then EOF (init's write end is close-on-exec, so
+ * the program has been exec'd), or init dies (pidfd). */
 static int
 open_and_read_fifo (ocirt_container *c, ocirt_error_t *err)
 {
   cleanup_close int fd = openat (c->dir->dir_fd, OCIRT_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   cleanup_close int pidfd = -1;
+  bool got = false;
   char b;
 
   if (fd < 0)
@@ -710,11 +717,15 @@ open_and_read_fifo (ocirt_container *c, ocirt_error_t *err)
         }
       r = read (fd, &b, 1);
       if (r == 1)
-        return 0;
-      if (r < 0 && errno != EAGAIN && errno != EINTR)
+        got = true;
+      else if (r == 0 && got)
+        return 0; /* the init's end closed at execve (or the init exited after start) */
+      else if (r < 0 && errno != EAGAIN && errno != EINTR)
         return ocirt_error_errno (err, "read exec fifo");
-      if (pidfd >= 0 && (p[1].revents & POLLIN))
+      if (!got && pidfd >= 0 && (p[1].revents & POLLIN))
         return ocirt_error_set (err, ESRCH, "container init exited before start");
+      if (got && pidfd >= 0 && (p[1].revents & POLLIN))
+        return 0;
     }
 }
 
@@ -725,6 +736,7 @@ ocirt_container_start (const char *root, const char *id, ocirt_container *given,
   cleanup_state oci_state *st = NULL;
   ocirt_container *c = given;
   const char *status;
+  uint64_t t;
 
   if (c == NULL)
     {
@@ -735,6 +747,7 @@ ocirt_container_start (const char *root, const char *id, ocirt_container *given,
   status = ocirt_container_status (c);
   if (strcmp (status, "created") != 0)
     return ocirt_error_set (err, EINVAL, "cannot start a container that is %s", status);
+  t = ocirt_step_begin ();
   if (open_and_read_fifo (c, err) < 0)
     return -1;
   unlinkat (c->dir->dir_fd, OCIRT_EXEC_FIFO, 0);
@@ -742,6 +755,7 @@ ocirt_container_start (const char *root, const char *id, ocirt_container *given,
   c->status->status = xstrdup ("running");
   if (ocirt_status_save (c->dir, c->status, err) < 0)
     return -1;
+  ocirt_step_end (t, "start");
   if (c->config && c->config->hooks && c->config->hooks->poststart.len)
     {
       cleanup_error ocirt_error_t e = NULL;
@@ -796,11 +810,29 @@ wait_gone (ocirt_container *c, int timeout_ms)
   waitpid (c->pid, NULL, WNOHANG);
 }
 
+/* A stopped container's init may still be leaving its cgroup (exit in progress after SIGKILL):
+ * give it a moment before calling the cgroup busy. */
+static int
+destroy_cgroup_of_stopped (ocirt_container *c, bool force, ocirt_error_t *err)
+{
+  int i;
+  for (i = 0;; i++)
+    {
+      if (ocirt_cgroup_destroy (c->cgroup, force, err) == 0)
+        return 0;
+      if (force || i == 100 || (*err)->status != EBUSY)
+        return -1;
+      ocirt_error_release (err);
+      usleep (10000);
+    }
+}
+
 int
 ocirt_container_delete (const char *root, const char *id, bool force, ocirt_error_t *err)
 {
   cleanup_container ocirt_container *c = NULL;
   const char *status;
+  uint64_t t;
 
   if (ocirt_container_load (root, id, true, &c, err) < 0)
     {
@@ -836,7 +868,13 @@ ocirt_container_delete (const char *root, const char *id, bool force, ocirt_erro
       if (ocirt_hooks_run (&c->config->hooks->poststop, "poststop", st, &e) < 0)
         ocirt_warn ("%s", e->msg);
     }
-  if (c->cgroup && ocirt_cgroup_destroy (c->cgroup, force, err) < 0)
+  t = ocirt_step_begin ();
+  if (c->cgroup && destroy_cgroup_of_stopped (c, force, err) < 0)
     return -1;
-  return ocirt_state_dir_remove (c->dir, err);
+  ocirt_step_end (t, "delete: cgroup");
+  t = ocirt_step_begin ();
+  if (ocirt_state_dir_remove (c->dir, err) < 0)
+    return -1;
+  ocirt_step_end (t, "delete: state dir");
+  return 0;
 }

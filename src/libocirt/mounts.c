@@ -785,7 +785,18 @@ ocirt_rootfs_finalize (struct ocirt_rootfs_ctx *ctx, ocirt_error_t *err)
     return ocirt_error_errno (err, "open /");
   if (ctx->console_path)
     {
-      cleanup_close int fd = ocirt_mkpath_in_root (rootfd, "/dev/console", true, err);
+      cleanup_close int devfd = ocirt_mkpath_in_root (rootfd, "/dev", false, err);
+      cleanup_close int fd = -1;
+      struct stat st;
+
+      if (devfd < 0)
+        return -1;
+      /* CVE-2025-52565: a /dev/console in the rootfs that is a symlink (or anything but a file
+       * or device) would send the pty mount wherever it points: replace it by a file. */
+      if (fstatat (devfd, "console", &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG (st.st_mode)
+          && !S_ISCHR (st.st_mode) && unlinkat (devfd, "console", S_ISDIR (st.st_mode) ? AT_REMOVEDIR : 0) < 0)
+        return ocirt_error_errno (err, "remove /dev/console (not a file or device)");
+      fd = ocirt_mkpath_in_root (rootfd, "/dev/console", true, err);
       if (fd < 0 || bind_mount (ctx->console_path, fd, "/dev/console", false, 0, 0, 0, err) < 0)
         return -1;
     }
