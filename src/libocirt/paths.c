@@ -165,6 +165,13 @@ walk_in_root (int rootfd, const char *path, int flags, ocirt_error_t *err)
   /* Reopen the final O_PATH fd with the requested flags. */
   {
     int want = flags & ~O_NOFOLLOW;
+    struct stat st;
+    /* O_PATH is a dup, which would skip the kernel's O_DIRECTORY check: do it here. */
+    if ((want & O_DIRECTORY) && (fstat (stack[depth - 1], &st) < 0 || !S_ISDIR (st.st_mode)))
+      {
+        ret = ocirt_error_set (err, ENOTDIR, "open %s", path);
+        goto out;
+      }
     if ((want & O_PATH) == O_PATH)
       ret = dup (stack[depth - 1]);
     else

@@ -172,9 +172,10 @@ t "the container's init killed from outside: ocirt run exits 137" test_killed_fr
 # run_tty CMD...: run CMD with a pty on stdin/stdout (python pty), print its output.
 run_tty () {
   python3 - "$@" <<'EOF'
-import os, pty, sys
+import fcntl, os, pty, struct, sys, termios
 pid, fd = pty.fork()
 if pid == 0:
+    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 132, 0, 0))
     os.execvp(sys.argv[1], sys.argv[1:])
 out = b""
 while True:
@@ -201,6 +202,9 @@ test_terminal () {
   assert_eq "$rc" 6
   assert_match "$out" '^yes /dev/(pts/[0-9]+|console)$'
   assert_match "$out" '^hello$'
+  # the size of ocirt's terminal, there before the process starts
+  assert_match "$out" '^rows 40$'
+  assert_match "$out" '^cols 132$'
   assert_no_leftovers tt1
 }
 t "terminal=true: the process gets a tty, its output comes back" test_terminal
@@ -250,10 +254,12 @@ t "terminal=true: input reaches the process" test_terminal_input
 test_terminal_no_tty () {
   # terminal=true but ocirt's stdin is not a tty: output still comes back
   make_bundle "$TMP/tn"
-  cfg "$TMP/tn" '.process.terminal=true | .process.args=["/init","isatty","0"]'
+  cfg "$TMP/tn" '.process.terminal=true | .process.consoleSize={"height":25,"width":99} | .process.args=["/bin/sh","-c","/init isatty 0; /init winsize"]'
   ocirt_run tn1
   assert_success
   assert_match "$output" '^yes '
+  assert_match "$output" '^rows 25'
+  assert_match "$output" '^cols 99'
   assert_no_leftovers tn1
 }
 t "terminal=true without a tty on stdin" test_terminal_no_tty

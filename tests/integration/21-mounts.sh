@@ -296,6 +296,8 @@ test_devices () {
   assert_match "$output" '^stdout -> /proc/self/fd/1$'
   assert_match "$output" '^stderr -> /proc/self/fd/2$'
   assert_match "$output" '^ptmx -> pts/ptmx$'
+  mm=$(printf '%s\n' "$output" | awk '$0 == "== end" {f = 1; next} f && /^(type|major|minor) / {printf "%s ", $2}')
+  assert_eq "$mm" "char 5 2 " "/dev/pts/ptmx"
   assert_match "$output" '^ 00 00 00 00$'
   assert_no_leftovers dv1
 }

@@ -97,6 +97,8 @@ test_semantic () {
   semantic ns-missing-path '.linux.namespaces |= map(if .type == "ipc" then .path = "/no/such/ns" else . end)' 'linux\.namespaces\[[0-9]+\]\.path: open ipc namespace /no/such/ns: No such file or directory$'
   semantic ns-wrong-type '.linux.namespaces |= map(if .type == "ipc" then .path = "/proc/self/ns/net" else . end)' 'linux\.namespaces\[[0-9]+\]\.path: /proc/self/ns/net is not a ipc namespace$'
   semantic no-process 'del(.process)' 'process: required$'
+  semantic dest-under-file '.mounts += [{"destination":"/init/x","type":"tmpfs","source":"tmpfs"}]' 'mounts\[[0-9]+\]: open /init: Not a directory$'
+  OCIRT_TEST_NO_OPENAT2=1 semantic dest-under-file-fb '.mounts += [{"destination":"/init/x","type":"tmpfs","source":"tmpfs"}]' 'mounts\[[0-9]+\]: open /init: Not a directory$'
   semantic hook-missing '.hooks={"prestart":[{"path":"/no/such/hook"}]}' 'prestart hook /no/such/hook: '
 }
 t "semantic config errors: one line with the JSON path, nothing left" test_semantic
