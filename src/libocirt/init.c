@@ -40,7 +40,7 @@ apply_sysctl (const oci_linux *l, ocirt_error_t *err)
       cleanup_free char *rel = NULL;
       char *p;
       if (strstr (key, "..") || key[0] == '/' || key[0] == '.')
-        return ocirt_error_set (err, EINVAL, "linux.sysctl: invalid key `%s`", key);
+        return ocirt_error_set (err, 0, "linux.sysctl: invalid key `%s`", key);
       /* net.ipv4.ip_forward -> sys/net/ipv4/ip_forward; keys may also use '/' already. */
       rel = xasprintf ("sys/%s", key);
       for (p = rel + 4; *p; p++)
@@ -62,7 +62,7 @@ set_hostname (const oci_config *c, const struct ocirt_ns_plan *ns, ocirt_error_t
   if ((c->hostname && c->hostname[0]) || (c->domainname && c->domainname[0]))
     {
       if (!uts)
-        return ocirt_error_set (err, EINVAL, "hostname: setting it needs a uts namespace");
+        return ocirt_error_set (err, 0, "hostname: setting it needs a uts namespace");
     }
   if (c->hostname && c->hostname[0] && sethostname (c->hostname, strlen (c->hostname)) < 0)
     return ocirt_error_errno (err, "sethostname %s", c->hostname);
@@ -134,8 +134,12 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
   struct ocirt_rootfs_ctx rctx = { 0 };
   uint64_t t;
 
+  t = ocirt_step_begin ();
   if (a->cgroup_join && ocirt_cgroup_join_self (a->cgroup, err) < 0)
     return -1;
+  if (a->cgroup_join)
+    ocirt_step_end (t, "cgroup join");
+  t = ocirt_step_begin ();
   if (a->ns->new_user && a->ns->clone_flags & CLONE_NEWUSER)
     {
       if (ocirt_sync_expect (a->sync_fd, SYNC_GO, &msg, NULL, err) < 0)
@@ -163,6 +167,7 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
     }
   if (set_hostname (c, a->ns, err) < 0)
     return -1;
+  ocirt_step_end (t, "namespaces and hostname");
 
   rctx.config = c;
   rctx.plan = a->mounts;
@@ -189,6 +194,9 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
   if (ocirt_rootfs_pivot (&rctx, err) < 0)
     return -1;
   ocirt_step_end (t, "pivot_root");
+  /* Before root.readonly applies. */
+  if (ocirt_process_prepare_cwd (p, err) < 0)
+    return -1;
 
   if (p->terminal)
     {
@@ -214,7 +222,7 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
   if (ocirt_rootfs_finalize (&rctx, err) < 0)
     return -1;
   ocirt_step_end (t, "masked and read-only paths");
-
+  t = ocirt_step_begin ();
   if (ocirt_process_apply_rlimits (p, err) < 0 || ocirt_process_apply_oom_score_adj (p, err) < 0
       || ocirt_process_apply_misc (p, c->linux_, err) < 0)
     return -1;
@@ -234,6 +242,7 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
     return -1;
   if (ocirt_process_find_exec (p, exec_path, err) < 0)
     return -1;
+  ocirt_step_end (t, "rlimits, keyring, labels, fds, exec lookup");
   if (a->seccomp && ocirt_seccomp_wants_notify (a->seccomp))
     {
       /* The listener must get the fd from the runtime (it knows our host pid), so a NOTIFY
@@ -291,6 +300,7 @@ ocirt_init_run (struct ocirt_init_args *a)
   cleanup_free char *exec_path = NULL;
   const oci_process *p = a->config->process;
   char **env;
+  uint64_t t;
 
   /* If the runtime dies during setup, so do we: nothing half-made survives. */
   prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -304,14 +314,28 @@ ocirt_init_run (struct ocirt_init_args *a)
   if (ocirt_sync_send (a->sync_fd, SYNC_READY, getpid (), -1, &err) < 0)
     _exit (1);
   close (a->sync_fd);
-  if (wait_for_start (a->fifo_fd, &err) < 0 || finish (a, &err) < 0)
+  /* From here nobody reads the sync socket: errors go to the log handler (stderr and
+   * --log), named like the CLI's. */
+  if (wait_for_start (a->fifo_fd, &err) < 0)
     {
-      ocirt_log (OCIRT_LOG_ERROR, "%s", err->msg);
+      ocirt_log (OCIRT_LOG_ERROR, "%s: %s", a->id, err->msg);
       _exit (127);
     }
+  t = ocirt_step_begin ();
+  if (finish (a, &err) < 0)
+    {
+      ocirt_log (OCIRT_LOG_ERROR, "%s: %s", a->id, err->msg);
+      _exit (127);
+    }
+  ocirt_step_end (t, "startContainer hooks, credentials, capabilities, seccomp");
   env = env_with_home (p);
+  if (ocirt_process_apply_final_affinity (p, &err) < 0)
+    {
+      ocirt_log (OCIRT_LOG_ERROR, "%s: %s", a->id, err->msg);
+      _exit (127);
+    }
   execve (exec_path, p->args, env);
   ocirt_error_errno (&err, "exec %s", exec_path);
-  ocirt_log (OCIRT_LOG_ERROR, "%s", err->msg);
+  ocirt_log (OCIRT_LOG_ERROR, "%s: %s", a->id, err->msg);
   _exit (127);
 }
