@@ -57,6 +57,9 @@ run_one (const oci_hook *h, const char *stage, const char *state_json, ocirt_err
   char *empty_env[] = { NULL };
   char *default_argv[] = { h->path, NULL };
 
+  /* A missing or non-executable hook is named with its cause, not as "status 127". */
+  if (access (h->path, X_OK) < 0)
+    return ocirt_error_errno (err, "%s hook %s", stage, h->path);
   if (pipe2 (pipefd, O_CLOEXEC) < 0)
     return ocirt_error_errno (err, "pipe for %s hook", stage);
   pid = fork ();
@@ -75,7 +78,6 @@ run_one (const oci_hook *h, const char *stage, const char *state_json, ocirt_err
       if (dup2 (pipefd[0], 0) < 0)
         _exit (127);
       execve (h->path, h->args ? h->args : default_argv, h->env ? h->env : empty_env);
-      dprintf (2, "ocirt: %s hook: exec %s: %s\n", stage, h->path, strerror (errno));
       _exit (127);
     }
   close (pipefd[0]);
