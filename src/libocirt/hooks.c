@@ -58,6 +58,9 @@ run_one (const oci_hook *h, const char *stage, const char *state_json, ocirt_err
   char *default_argv[] = { h->path, NULL };
   int exec_errno = 0;
 
+  /* A missing or non-executable hook is named with its cause, not as "status 127". */
+  if (access (h->path, X_OK) < 0)
+    return ocirt_error_errno (err, "%s hook %s", stage, h->path);
   if (pipe2 (pipefd, O_CLOEXEC) < 0)
     return ocirt_error_errno (err, "pipe for %s hook", stage);
   /* A failed execve reports its errno here; a successful one closes it (O_CLOEXEC), so the
