@@ -5,6 +5,8 @@
 #   cg_dir NAME [CTRL]      the cgroup of a make_bundle container NAME (cgroupsPath /$CGROUP_PREFIX/NAME)
 #   cg_file NAME CTRL FILE  the content of FILE in NAME's cgroup of CTRL
 #   cg_has_controller C     C is usable (v1: mounted; v2: in the root's cgroup.controllers)
+#   cg_probe CTRL GLOB      list the files matching GLOB that a non-root cgroup of CTRL has (v2
+#                           roots lack most interface files): looks in the test prefix cgroup
 #   cg_all_roots            every v1 hierarchy root, or /sys/fs/cgroup on v2
 #   require_loop            (inside a test) attach a loop device for this test: LOOP_DEV,
 #                           LOOP_MAJ, LOOP_MIN; detached when the test ends
@@ -28,6 +30,12 @@ cg_has_controller () {
   else
     awk -v c="$1" '$9 == "cgroup" { n = split($NF, o, ","); for (i = 1; i <= n; i++) if (o[i] == c) f = 1 } END { exit !f }' /proc/self/mountinfo
   fi
+}
+cg_probe () {
+  local d
+  d=$(cg_root "$1")/$CGROUP_PREFIX
+  mkdir -p "$d" 2>/dev/null || return 0
+  (cd "$d" && ls -d $2 2>/dev/null)
 }
 cg_all_roots () {
   if [ $CG_MODE = v2 ]; then echo /sys/fs/cgroup; return; fi

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -130,6 +131,14 @@ apply_memory (const char *dir, const oci_memory *m, ocirt_error_t *err)
 
   if ((ret = need_file (dir, "memory.max", "linux.resources.memory", err)) < 0)
     return ret;
+  if (m->has_swap && m->swap > 0 && !m->has_limit)
+    {
+      /* `update --memory-swap` alone: memory+swap is relative to the current limit. */
+      cleanup_free char *cur = NULL;
+      if ((ret = cg_read (dir, "memory.max", &cur, err)) < 0)
+        return ret;
+      limit = strncmp (cur, "max", 3) == 0 ? -1 : strtoll (cur, NULL, 10);
+    }
   ret = cg_swap_to_v2 (m->has_swap ? m->swap : 0, limit, &swap, err);
   if (ret < 0)
     return ret;

@@ -96,7 +96,7 @@ t "pids limit 20 stops the 21st fork with EAGAIN" test_pids
 test_cpu () {
   make_bundle "$TMP/cpu"
   local extra='{}'
-  if [ -e "$(cg_root cpu)/cpu.cfs_burst_us" ] || [ -e "$(cg_root cpu)/cpu.max.burst" ]; then extra='{burst: 1000}'; fi
+  [ -z "$(cg_probe cpu 'cpu.cfs_burst_us cpu.max.burst')" ] || extra='{burst: 1000}'
   cfg "$BUNDLE" ".linux.resources.cpu = ({shares: 2048, quota: 50000, period: 100000, cpus: \"0\", mems: \"0\"} + $extra)
       | .process.args = [\"/init\",\"sleep\",\"30\"]"
   ocirt_create cpu
@@ -122,7 +122,7 @@ test_cpu () {
 t "cpu shares/quota/period/burst and cpuset cpus/mems" test_cpu
 
 test_cpu_idle () {
-  [ -e "$(cg_root cpu)/cpu.idle" ] || skip_test "this kernel has no cpu.idle"
+  [ -n "$(cg_probe cpu cpu.idle)" ] || skip_test "this kernel has no cpu.idle"
   make_bundle "$TMP/idle"
   cfg "$BUNDLE" '.linux.resources.cpu = {idle: 1} | .process.args = ["/init","sleep","30"]'
   ocirt_create idle
@@ -172,12 +172,9 @@ t "blockIO throttles on a loop device" test_blkio
 
 test_blkio_weight () {
   local f
-  if [ $CG_MODE = v1 ]; then
-    for f in blkio.weight blkio.bfq.weight; do [ -e "$(cg_root blkio)/$f" ] && break; done
-  else
-    for f in io.weight io.bfq.weight; do [ -e "$(cg_root io)/$f" ] && break; done
-  fi
-  [ -e "$(cg_root blkio)/$f" ] || [ -e "$(cg_root io)/$f" ] || skip_test "no IO weight file (no BFQ/CFQ and no io.weight)"
+  if [ $CG_MODE = v1 ]; then f=$(cg_probe blkio 'blkio.weight blkio.bfq.weight' | head -1)
+  else f=$(cg_probe io 'io.bfq.weight io.weight' | head -1); fi
+  [ -n "$f" ] || skip_test "no IO weight file (no BFQ/CFQ and no io.weight)"
   make_bundle "$TMP/blkw"
   cfg "$BUNDLE" '.linux.resources.blockIO = {weight: 300} | .process.args = ["/init","sleep","30"]'
   ocirt_create blkw
@@ -197,7 +194,7 @@ t "blockIO weight" test_blkio_weight
 test_hugetlb () {
   cg_has_controller hugetlb || skip_test "hugetlb controller not available here"
   local size
-  size=$(ls "$(cg_root hugetlb)" | sed -n 's/^hugetlb\.\([0-9]*[KMG]B\)\.\(limit_in_bytes\|max\)$/\1/p' | head -1)
+  size=$(cg_probe hugetlb 'hugetlb.*' | sed -n 's/^hugetlb\.\([0-9]*[KMG]B\)\.\(limit_in_bytes\|max\)$/\1/p' | head -1)
   [ -n "$size" ] || skip_test "no hugepage size in the hugetlb controller"
   make_bundle "$TMP/huge"
   cfg "$BUNDLE" '.linux.resources.hugepageLimits = [{pageSize: $s, limit: 0}] | .process.args = ["/init","sleep","30"]' --arg s "$size"
@@ -215,16 +212,20 @@ t "hugepageLimits" test_hugetlb
 
 test_network () {
   [ $CG_MODE = v1 ] || skip_test "network (net_cls/net_prio) is v1 only"
-  cg_has_controller net_cls || skip_test "net_cls controller is not mounted on this host"
+  cg_has_controller net_cls || cg_has_controller net_prio || skip_test "net_cls and net_prio are not mounted on this host"
+  local net='{}'
+  cg_has_controller net_cls && net='{classID: 1048577}'
+  cg_has_controller net_prio && net="$net + {priorities: [{name: \"lo\", priority: 5}]}"
   make_bundle "$TMP/net"
-  cfg "$BUNDLE" '.linux.resources.network = {classID: 1048577} | .process.args = ["/init","sleep","30"]'
+  cfg "$BUNDLE" ".linux.resources.network = ($net) | .process.args = [\"/init\",\"sleep\",\"30\"]"
   ocirt_create net
   assert_success
-  assert_eq "$(cg_file net net_cls net_cls.classid)" 1048577
+  ! cg_has_controller net_cls || assert_eq "$(cg_file net net_cls net_cls.classid)" 1048577
+  ! cg_has_controller net_prio || assert_match "$(cg_file net net_prio net_prio.ifpriomap)" '^lo 5$'
   ocirt_cmd delete -f net
   assert_no_leftovers net
 }
-t "network classID" test_network
+t "network classID and priorities (v1)" test_network
 
 # ---- devices -----------------------------------------------------------------------------------
 

@@ -50,6 +50,13 @@ test_flags () {
   fi
   assert_eq "$(cg_file u1 cpuset cpuset.cpus)" 0
   assert_eq "$(cg_file u1 pids pids.max)" 42
+  # memory+swap alone is relative to the current limit
+  if [ ${#swap[@]} != 0 ]; then
+    ocirt_cmd update --memory-swap 192m u1
+    assert_success
+    if [ $CG_MODE = v1 ]; then assert_eq "$(cg_file u1 memory memory.memsw.limit_in_bytes)" 201326592
+    else [ ! -e "$(cg_dir u1)/memory.swap.max" ] || assert_eq "$(cg_file u1 memory memory.swap.max)" 67108864; fi
+  fi
   # only what is given changes
   ocirt_cmd update --pids-limit 43 u1
   assert_success
