@@ -136,6 +136,10 @@ test_exec () {
   assert_eq "$output" "1000 /tmp"
   status=0; output=$(C task exec --exec-id x3 e1 sh -c 'exit 4' 2>&1) || status=$?
   assert_status 4
+  status=0
+  output=$(timeout -k 5 60 script -qec "ctr --address '$CD/containerd.sock' -n '$NS' task exec --exec-id x5 --tty e1 ocitest isatty" /dev/null < /dev/null 2>&1) || status=$?
+  assert_status 0
+  assert_match "$output" 'yes /dev/pts/[0-9]+'
   status=0; output=$(C task exec --exec-id x4 e1 /no/such/cmd 2>&1) || status=$?
   assert_failure
   assert_match "$output" 'OCI runtime exec failed: .*/no/such/cmd'
