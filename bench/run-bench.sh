@@ -53,14 +53,16 @@ rt_cmd () {  # rt_cmd NAME: the command line prefix of runtime NAME with its pri
 
 median () { sort -n | awk '{a[NR]=$1} END {if (NR == 0) print "NA"; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
-hf () {  # hf RT SCENARIO CMD [hyperfine options...]: median seconds into $res/RT.SCENARIO
-  local rt=$1 sc=$2 cmd=$3
+# The timed runs of a scenario are split into ROUNDS rounds, and each round runs the three
+# runtimes one after the other, so that a change of the machine's load during the benchmark
+# hits all of them alike.  The reported median is over the runs of all rounds.
+hf () {  # hf RT SCENARIO CMD [hyperfine options...]: times into $BENCH_OUT/RT.SCENARIO.rROUND.json
+  local rt=$1 sc=$2 cmd=$3 f
+  f=$BENCH_OUT/$rt.$sc.r$ROUND
   shift 3
-  if hyperfine --style basic --runs "$RUNS" --warmup 2 "$@" \
-      --export-json "$BENCH_OUT/$rt.$sc.json" "$cmd" > "$BENCH_OUT/$rt.$sc.log" 2>&1; then
-    jq -r '.results[0].median' "$BENCH_OUT/$rt.$sc.json" > "$BENCH_OUT/$rt.$sc"
-  else
-    note "$rt $sc failed:"; tail -5 "$BENCH_OUT/$rt.$sc.log" >&2
+  if ! hyperfine --style basic --runs "$ROUND_RUNS" --warmup 2 "$@" \
+      --export-json "$f.json" "$cmd" > "$f.log" 2>&1; then
+    note "$rt $sc failed:"; tail -5 "$f.log" >&2
     echo NA > "$BENCH_OUT/$rt.$sc"
   fi
 }
@@ -71,7 +73,7 @@ bench_runtime () {
   b=$BENCH_TMP/bundles
   mkdir -p "$BENCH_TMP/root-$rt"
 
-  note "$rt: run"
+  note "$rt: round $ROUND: run"
   hf "$rt" run "$r run -b $b/run b-$rt-run"
   note "$rt: run with seccomp (warmups fill the cache; timed runs use it)"
   hf "$rt" seccomp "$r run -b $b/seccomp b-$rt-sc"
@@ -82,6 +84,8 @@ bench_runtime () {
   note "$rt: exec"
   if [ "$rt" = ocirt ] && { $r exec --help 2>&1 || true; } | grep -q 'not implemented'; then
     echo "not-implemented" > "$BENCH_OUT/$rt.exec"
+  elif [ -f "$BENCH_OUT/$rt.exec" ]; then
+    :  # failed or not implemented in an earlier round
   elif $r run -d -b "$b/sleep" b-$rt-ex < /dev/null > /dev/null 2>&1; then
     hf "$rt" exec "$r exec b-$rt-ex /bin/true"
     $r delete -f b-$rt-ex > /dev/null 2>&1 || true
@@ -89,6 +93,7 @@ bench_runtime () {
     note "$rt: run -d of the exec target failed"; echo NA > "$BENCH_OUT/$rt.exec"
   fi
 
+  [ "$ROUND" = 1 ] || return 0
   note "$rt: peak RSS"
   local i kb
   for i in $(seq 1 20); do
@@ -139,7 +144,9 @@ for rt in "${rts[@]}"; do
 done
 [ "$runs" -ge 40 ] || note "warning: --runs $runs is below the 40 runs the reported medians need"
 
-export RUNS=$runs
+rounds=4
+[ "$runs" -ge "$rounds" ] || rounds=1
+export RUNS=$runs ROUND_RUNS=$(( (runs + rounds - 1) / rounds ))
 export BENCH_TMP=$(mktemp -d /tmp/ocirt-bench.XXXXXX)
 export BENCH_CG=/ocirt-bench-$$
 export BENCH_OUT=${out:-$BENCH_TMP/out}
@@ -191,11 +198,23 @@ mkbundle "$b/sleep" sleep '.process.args = ["/bin/sleep", "100000"]'
 mkbundle "$b/small" small '.linux.resources.memory.limit = 524288'
 for i in $(seq 1 100); do mkbundle "$b/par/$i" "par-$i"; done
 
+for ROUND in $(seq 1 "$rounds"); do
+  export ROUND
+  for rt in "${rts[@]}"; do
+    case $rt in
+      crun) unshare -m --propagation private bash "$0" --inner crun ;;
+      *) bash "$0" --inner "$rt" ;;
+    esac
+  done
+done
+# Median over every timed run of every round.
 for rt in "${rts[@]}"; do
-  case $rt in
-    crun) unshare -m --propagation private bash "$0" --inner crun ;;
-    *) bash "$0" --inner "$rt" ;;
-  esac
+  for sc in run seccomp cycle exec; do
+    [ -f "$BENCH_OUT/$rt.$sc" ] && continue
+    ls "$BENCH_OUT/$rt.$sc".r*.json > /dev/null 2>&1 || continue
+    jq -s '[.[].results[0].times[]] | sort | if length % 2 == 1 then .[length / 2 | floor]
+           else (.[length / 2 - 1] + .[length / 2]) / 2 end' "$BENCH_OUT/$rt.$sc".r*.json > "$BENCH_OUT/$rt.$sc"
+  done
 done
 
 # ---------------------------------------------------------------------------------------------
@@ -209,7 +228,7 @@ met () {  # met VALUE REF MAX: "yes" when VALUE/REF <= MAX
 }
 
 {
-  echo "| scenario (median of $runs) | ocirt | crun | runc | ocirt/crun | ocirt/runc | target | met |"
+  echo "| scenario (median of $((ROUND_RUNS * rounds)), $rounds rounds) | ocirt | crun | runc | ocirt/crun | ocirt/runc | target | met |"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
   for sc in run seccomp cycle exec; do
     o=$(val ocirt $sc) c=$(val crun $sc) r=$(val runc $sc)

@@ -1,5 +1,6 @@
 #!/bin/bash
-# rpm/ocirt.spec builds with `rpmbuild -ba` from `make dist`'s tarball, in a temp topdir, and
+# make dist's tarball holds every tracked file (else distcheck and the rpm miss them), and
+# rpm/ocirt.spec builds with `rpmbuild -ba` from that tarball, in a temp topdir, and
 # the binary rpm holds /usr/bin/ocirt, the man pages and the bash completion.  --nodeps: the
 # -devel BuildRequires are rpm package names that Debian's rpm database does not know.
 # Skipped inside `make distcheck` (OCIRT_DISTCHECK=1 in configure's arguments): that check
@@ -21,6 +22,13 @@ test_rpmbuild () {
     || _assert_fail "make dist failed" "$(tail -20 "$TMP/dist.log")"
   tarball=$top/SOURCES/ocirt-$v.tar.gz
   mv "$OCIRT_BUILDDIR/ocirt-$v.tar.gz" "$tarball" || _assert_fail "make dist made no ocirt-$v.tar.gz"
+  # every tracked file but the CI entry point and .gitignore is in the tarball
+  if git -C "$OCIRT_SRCDIR" rev-parse --is-inside-work-tree > /dev/null 2>&1; then
+    local missing
+    missing=$(comm -13 <(tar -tzf "$tarball" | sed "s|^ocirt-$v/||" | sort) \
+                       <(git -C "$OCIRT_SRCDIR" ls-files | grep -vxE '\.ci/run|\.gitignore' | sort))
+    [ -z "$missing" ] || _assert_fail "tracked files missing from make dist's tarball (add them to EXTRA_DIST)" "$missing"
+  fi
   tar -xzOf "$tarball" "ocirt-$v/rpm/ocirt.spec" > "$top/ocirt.spec" \
     || _assert_fail "the tarball has no rpm/ocirt.spec"
   rpmbuild -ba --nodeps --define "_topdir $top" --define 'debug_package %{nil}' \
