@@ -38,8 +38,10 @@ write_log_line (enum ocirt_log_level level, const char *msg)
     }
   else
     {
+      /* logrus's text format, which quotes the message (JSON quoting is the same for it). */
+      cleanup_free char *q = ocispec_json_quote (msg);
       cleanup_free char *t = ocirt_rfc3339_now ();
-      line = xasprintf ("time=\"%s\" level=%s msg=\"%s\"\n", t, names[level], msg);
+      line = xasprintf ("time=\"%s\" level=%s msg=%s\n", t, names[level], q ? q : "\"\"");
     }
   (void) write_all (log_fd, line, strlen (line));
 }
@@ -102,7 +104,15 @@ cli_parse_id (int key, char *arg, struct argp_state *state)
 void
 cli_parse (const struct argp *argp, int argc, char **argv, void *input)
 {
-  if (argp_parse (argp, argc, argv, ARGP_IN_ORDER, NULL, input) != 0)
+  /* Usage and errors then read "ocirt exec: ...", not "exec: ...". */
+  cleanup_free char *name = xasprintf ("ocirt %s", argv[0]);
+  char *saved = argv[0];
+  int ret;
+
+  argv[0] = name;
+  ret = argp_parse (argp, argc, argv, ARGP_IN_ORDER, NULL, input);
+  argv[0] = saved;
+  if (ret != 0)
     exit (1);
 }
 

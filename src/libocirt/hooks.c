@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -28,9 +29,11 @@ wait_hook (pid_t pid, const oci_hook *h, const char *stage, ocirt_error_t *err)
       while (r < 0 && errno == EINTR);
       if (r == 0)
         {
+          /* The hook leads its own process group: whatever it started dies with it. */
+          kill (-pid, SIGKILL);
           kill (pid, SIGKILL);
           waitpid (pid, NULL, 0);
-          return ocirt_error_set (err, ETIMEDOUT, "%s hook %s: timed out after %lld s", stage, h->path,
+          return ocirt_error_set (err, 0, "%s hook %s: timed out after %lld s", stage, h->path,
                                   (long long) h->timeout);
         }
     }
@@ -39,6 +42,8 @@ wait_hook (pid_t pid, const oci_hook *h, const char *stage, ocirt_error_t *err)
       return ocirt_error_errno (err, "wait for %s hook %s", stage, h->path);
   if (WIFEXITED (status) && WEXITSTATUS (status) == 0)
     return 0;
+  if (h->has_timeout)
+    kill (-pid, SIGKILL); /* leftovers of a failed hook */
   if (WIFSIGNALED (status))
     return ocirt_error_set (err, 0, "%s hook %s: killed by signal %d", stage, h->path, WTERMSIG (status));
   return ocirt_error_set (err, 0, "%s hook %s: exited with status %d", stage, h->path, WEXITSTATUS (status));
@@ -66,9 +71,11 @@ run_one (const oci_hook *h, const char *stage, const char *state_json, ocirt_err
       sigset_t all;
       sigemptyset (&all);
       sigprocmask (SIG_SETMASK, &all, NULL);
+      setpgid (0, 0);
       if (dup2 (pipefd[0], 0) < 0)
         _exit (127);
       execve (h->path, h->args ? h->args : default_argv, h->env ? h->env : empty_env);
+      dprintf (2, "ocirt: %s hook: exec %s: %s\n", stage, h->path, strerror (errno));
       _exit (127);
     }
   close (pipefd[0]);
@@ -102,4 +109,18 @@ ocirt_hooks_run (const oci_hook_list *list, const char *stage, const oci_state *
         return ret;
     }
   return 0;
+}
+
+int
+ocirt_hooks_run_in_container (const oci_hook_list *list, const char *stage, const oci_state *state, const char *status,
+                              ocirt_error_t *err)
+{
+  oci_state copy = *state; /* shallow: only read by ocirt_hooks_run */
+
+  if (list == NULL || list->len == 0)
+    return 0;
+  copy.status = (char *) status;
+  copy.has_pid = true;
+  copy.pid = getpid ();
+  return ocirt_hooks_run (list, stage, &copy, err);
 }
