@@ -52,33 +52,47 @@ wait_hook (pid_t pid, const oci_hook *h, const char *stage, ocirt_error_t *err)
 static int
 run_one (const oci_hook *h, const char *stage, const char *state_json, ocirt_error_t *err)
 {
-  int pipefd[2];
+  int pipefd[2], errpipe[2];
   pid_t pid;
   char *empty_env[] = { NULL };
   char *default_argv[] = { h->path, NULL };
+  int exec_errno = 0;
 
   if (pipe2 (pipefd, O_CLOEXEC) < 0)
     return ocirt_error_errno (err, "pipe for %s hook", stage);
+  /* A failed execve reports its errno here; a successful one closes it (O_CLOEXEC), so the
+   * user sees one error line from us instead of a second one from the hook's child. */
+  if (pipe2 (errpipe, O_CLOEXEC) < 0)
+    {
+      close (pipefd[0]);
+      close (pipefd[1]);
+      return ocirt_error_errno (err, "pipe for %s hook", stage);
+    }
   pid = fork ();
   if (pid < 0)
     {
       close (pipefd[0]);
       close (pipefd[1]);
+      close (errpipe[0]);
+      close (errpipe[1]);
       return ocirt_error_errno (err, "fork %s hook %s", stage, h->path);
     }
   if (pid == 0)
     {
       sigset_t all;
+      int e;
       sigemptyset (&all);
       sigprocmask (SIG_SETMASK, &all, NULL);
       setpgid (0, 0);
       if (dup2 (pipefd[0], 0) < 0)
         _exit (127);
       execve (h->path, h->args ? h->args : default_argv, h->env ? h->env : empty_env);
-      dprintf (2, "ocirt: %s hook: exec %s: %s\n", stage, h->path, strerror (errno));
+      e = errno;
+      (void) write_all (errpipe[1], &e, sizeof e);
       _exit (127);
     }
   close (pipefd[0]);
+  close (errpipe[1]);
   /* The hook may not read its stdin: ignore EPIPE, don't block on a full pipe forever. */
   {
     void (*old) (int) = signal (SIGPIPE, SIG_IGN);
@@ -86,6 +100,15 @@ run_one (const oci_hook *h, const char *stage, const char *state_json, ocirt_err
     signal (SIGPIPE, old);
   }
   close (pipefd[1]);
+  while (read (errpipe[0], &exec_errno, sizeof exec_errno) < 0 && errno == EINTR)
+    ;
+  close (errpipe[0]);
+  if (exec_errno)
+    {
+      while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+      return ocirt_error_set (err, exec_errno, "%s hook %s: exec", stage, h->path);
+    }
   return wait_hook (pid, h, stage, err);
 }
 

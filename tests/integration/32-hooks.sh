@@ -114,7 +114,7 @@ test_failing_hooks_abort () {
   failing_create f3 createContainer 'exit 5'
   assert_match "$stderr" 'createContainer hook /bin/sh: exited with status 5'
   failing_create f4 prestart 'exit 0' '| .hooks.prestart += [{"path":"/nonexistent/hook"}]'
-  assert_match "$stderr" 'prestart hook /nonexistent/hook: exited with status 127'
+  assert_match "$stderr" 'prestart hook /nonexistent/hook: exec: No such file or directory'
 }
 t "a failing prestart/createRuntime/createContainer hook aborts create, nothing left" test_failing_hooks_abort
 
