@@ -51,9 +51,10 @@ log_handler (enum ocirt_log_level level, const char *msg, void *data)
 {
   (void) data;
   write_log_line (level, msg);
-  /* containerd and conmon read the log file; people read stderr.  Debug lines only go to
-   * stderr when there is no log file. */
-  if (level == OCIRT_LOG_DEBUG && log_fd >= 0)
+  /* People read stderr; callers that pass --log read the log file, and containerd's shim
+   * gives us the container's own stdio, so with a log file only errors (cli_fail) also go to
+   * stderr: a warning would end up in the container's output (`docker logs`), as runc avoids. */
+  if (level != OCIRT_LOG_ERROR && log_fd >= 0)
     return;
   fprintf (stderr, "ocirt: %s%s\n",
            level == OCIRT_LOG_WARNING ? "warning: " : level == OCIRT_LOG_DEBUG ? "debug: " : "", msg);

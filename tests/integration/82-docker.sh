@@ -221,6 +221,17 @@ test_more_options () {
 }
 t "docker run --sysctl --shm-size --oom-score-adj --hostname --cgroupns private" test_more_options
 
+test_warning_in_log () {
+  local id log
+  # ocirt warns about kernel memory; the shim's --log file gets it, the container's output not.
+  id=$(D run "${RUN[@]}" -d --kernel-memory 64m "$IMG" ocitest echo container-output 2> /dev/null)
+  assert_eq "$(D wait "$id")" 0
+  output=$(D logs "$id" 2>&1)
+  assert_eq "$output" container-output
+  D rm "$id" > /dev/null
+}
+t "ocirt's warnings go to the shim's log, not into the container's output" test_warning_in_log
+
 test_shared_ns () {
   local id
   id=$(D run "${RUN[@]}" -d --ipc shareable "$IMG" sleep 1000)
