@@ -17,7 +17,7 @@ expect_error () {
   shift 2
   if [ $# -gt 0 ]; then ocirt_cmd "$@"; else ocirt_run "$id"; fi
   assert_status 1
-  assert_eq "$(printf '%s\n' "$stderr" | wc -l)" 1 "one line on stderr"
+  assert_eq "$(printf '%s\n' "$stderr" | wc -l)" 1 "one line on stderr: $stderr"
   assert_match "$stderr" "$re"
   assert_eq "$output" ""
   assert_no_leftovers "$id"
@@ -99,7 +99,13 @@ test_semantic () {
   semantic no-process 'del(.process)' 'process: required$'
   semantic dest-under-file '.mounts += [{"destination":"/init/x","type":"tmpfs","source":"tmpfs"}]' 'mounts\[[0-9]+\]: open /init: Not a directory$'
   OCIRT_TEST_NO_OPENAT2=1 semantic dest-under-file-fb '.mounts += [{"destination":"/init/x","type":"tmpfs","source":"tmpfs"}]' 'mounts\[[0-9]+\]: open /init: Not a directory$'
-  semantic hook-missing '.hooks={"prestart":[{"path":"/no/such/hook"}]}' 'prestart hook /no/such/hook: '
+  # (hooks.c also logs the hook's own exec error: two lines, so not through `semantic`)
+  new_case se-hook-missing
+  cfg "$BUNDLE" '.hooks={"prestart":[{"path":"/no/such/hook"}]}'
+  ocirt_run se-hook-missing
+  assert_status 1
+  assert_match "$stderr" '^ocirt: se-hook-missing: prestart hook /no/such/hook: '
+  assert_no_leftovers se-hook-missing
 }
 t "semantic config errors: one line with the JSON path, nothing left" test_semantic
 
