@@ -2,9 +2,11 @@
 #include <config.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "container.h"
 #include "ocirt.h"
+#include "terminal.h"
 #include "utils.h"
 
 /* Flags shared by create, run and restore. */
@@ -151,6 +153,9 @@ ocirt_command_run (int argc, char **argv)
   a.o.keep_terminal_master = !a.detach;
   if (ocirt_container_create (&a.o, &c, &err) < 0)
     return cli_fail (a.o.id, &err);
+  /* The process may read its size at once: give it ours before it starts. */
+  if (!a.detach && c->terminal_master >= 0 && isatty (0))
+    ocirt_terminal_copy_size (0, c->terminal_master);
   if (ocirt_container_start (NULL, NULL, c, &err) < 0)
     {
       cleanup_error ocirt_error_t e2 = NULL;

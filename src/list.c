@@ -1,5 +1,6 @@
 /* ocirt list: the containers under --root, as runc prints them. */
 #include <config.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,22 @@ parse_list (int key, char *arg, struct argp_state *state)
       return ARGP_ERR_UNKNOWN;
     }
   return 0;
+}
+
+/* runc shows the owner's user name; the state records the uid. */
+static const char *
+owner_name (const char *uid)
+{
+  struct passwd *pw;
+  char *end;
+  unsigned long v;
+
+  if (uid == NULL)
+    return "";
+  v = strtoul (uid, &end, 10);
+  if (*uid == '\0' || *end || (pw = getpwuid ((uid_t) v)) == NULL)
+    return uid;
+  return pw->pw_name;
 }
 
 int
@@ -94,12 +111,12 @@ ocirt_command_list (int argc, char **argv)
           ocispec_jw_key (w, "created");
           ocispec_jw_string (w, c->status->created);
           ocispec_jw_key (w, "owner");
-          ocispec_jw_string (w, c->status->owner);
+          ocispec_jw_string (w, owner_name (c->status->owner));
           ocispec_jw_end_map (w);
         }
       else
         printf ("%-12s %-10lld %-10s %-40s %-30s %s\n", ids[i], strcmp (status, "stopped") ? (long long) c->status->pid : 0LL,
-                status, c->status->bundle, c->status->created, c->status->owner ? c->status->owner : "");
+                status, c->status->bundle, c->status->created, owner_name (c->status->owner));
     }
   if (json)
     {

@@ -38,8 +38,10 @@ write_log_line (enum ocirt_log_level level, const char *msg)
     }
   else
     {
+      /* logrus's text format, which quotes the message (JSON quoting is the same for it). */
+      cleanup_free char *q = ocispec_json_quote (msg);
       cleanup_free char *t = ocirt_rfc3339_now ();
-      line = xasprintf ("time=\"%s\" level=%s msg=\"%s\"\n", t, names[level], msg);
+      line = xasprintf ("time=\"%s\" level=%s msg=%s\n", t, names[level], q ? q : "\"\"");
     }
   (void) write_all (log_fd, line, strlen (line));
 }
@@ -49,9 +51,10 @@ log_handler (enum ocirt_log_level level, const char *msg, void *data)
 {
   (void) data;
   write_log_line (level, msg);
-  /* containerd and conmon read the log file; people read stderr.  Debug lines only go to
-   * stderr when there is no log file. */
-  if (level == OCIRT_LOG_DEBUG && log_fd >= 0)
+  /* People read stderr; callers that pass --log read the log file, and containerd's shim
+   * gives us the container's own stdio, so with a log file only errors (cli_fail) also go to
+   * stderr: a warning would end up in the container's output (`docker logs`), as runc avoids. */
+  if (level != OCIRT_LOG_ERROR && log_fd >= 0)
     return;
   fprintf (stderr, "ocirt: %s%s\n",
            level == OCIRT_LOG_WARNING ? "warning: " : level == OCIRT_LOG_DEBUG ? "debug: " : "", msg);
@@ -101,7 +104,15 @@ cli_parse_id (int key, char *arg, struct argp_state *state)
 void
 cli_parse (const struct argp *argp, int argc, char **argv, void *input)
 {
-  if (argp_parse (argp, argc, argv, ARGP_IN_ORDER, NULL, input) != 0)
+  /* Usage and errors then read "ocirt exec: ...", not "exec: ...". */
+  cleanup_free char *name = xasprintf ("ocirt %s", argv[0]);
+  char *saved = argv[0];
+  int ret;
+
+  argv[0] = name;
+  ret = argp_parse (argp, argc, argv, ARGP_IN_ORDER, NULL, input);
+  argv[0] = saved;
+  if (ret != 0)
     exit (1);
 }
 

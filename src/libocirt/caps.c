@@ -108,9 +108,9 @@ ocirt_caps_apply_bounding (const oci_capabilities *caps, ocirt_error_t *err)
     {
       if (keep & (UINT64_C (1) << c))
         continue;
-      if (prctl (PR_CAPBSET_READ, c, 0, 0, 0) != 1)
-        continue; /* already dropped, or unknown to the kernel */
-      if (prctl (PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
+      /* Drop first and ask only on failure (one syscall per capability, not two): a
+       * capability already dropped or unknown to the kernel is not an error. */
+      if (prctl (PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && prctl (PR_CAPBSET_READ, c, 0, 0, 0) == 1)
         return ocirt_error_errno (err, "capabilities: drop %s (%d) from the bounding set", cap_name (c), c);
     }
   return 0;

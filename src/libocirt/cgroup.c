@@ -84,15 +84,22 @@ v1_mount_count (void)
 ocirt_cgroup_mode
 ocirt_cgroup_detect_mode (void)
 {
+  /* The host's layout does not change under a running command: detect it once (create
+   * asked three times, each a statfs plus a read of mountinfo). */
+  static int cached = -1;
   struct statfs sfs;
 
+  if (cached >= 0)
+    return (ocirt_cgroup_mode) cached;
   if (statfs (CGROUP_ROOT, &sfs) < 0)
     return OCIRT_CGROUP_MODE_NONE;
   if (sfs.f_type == CGROUP2_SUPER_MAGIC)
-    return OCIRT_CGROUP_MODE_V2;
-  if (sfs.f_type == TMPFS_MAGIC && v1_mount_count () > 0)
-    return OCIRT_CGROUP_MODE_V1;
-  return OCIRT_CGROUP_MODE_NONE;
+    cached = OCIRT_CGROUP_MODE_V2;
+  else if (sfs.f_type == TMPFS_MAGIC && v1_mount_count () > 0)
+    cached = OCIRT_CGROUP_MODE_V1;
+  else
+    cached = OCIRT_CGROUP_MODE_NONE;
+  return (ocirt_cgroup_mode) cached;
 }
 
 const char *
@@ -141,30 +148,23 @@ first_in (const char *controllers, const char *list)
   return cg_has_controller (list, first);
 }
 
-/* The cgroup of this process in the hierarchy with `controllers` ("" = the v2 "0::" line). */
+/* The cgroup of this process in the hierarchy with `controllers` ("" = the v2 "0::" line),
+ * from `self_cgroup`, the contents of /proc/self/cgroup (read once by cg_discover). */
 static char *
-own_cgroup (const char *controllers)
+own_cgroup (const char *self_cgroup, const char *controllers)
 {
-  FILE *f = fopen ("/proc/self/cgroup", "re");
-  char *line = NULL, *ret = NULL;
-  size_t n = 0;
+  cleanup_free char *copy = self_cgroup ? xstrdup (self_cgroup) : NULL;
+  char *line, *save = NULL, *ret = NULL;
 
-  if (f == NULL)
-    return NULL;
-  while (ret == NULL && getline (&line, &n, f) > 0)
+  for (line = copy ? strtok_r (copy, "\n", &save) : NULL; line && ret == NULL; line = strtok_r (NULL, "\n", &save))
     {
-      char *c1 = strchr (line, ':'), *c2, *nl;
+      char *c1 = strchr (line, ':'), *c2;
       if (c1 == NULL || (c2 = strchr (c1 + 1, ':')) == NULL)
         continue;
       *c2 = '\0';
-      nl = strchr (c2 + 1, '\n');
-      if (nl)
-        *nl = '\0';
       if (controllers[0] == '\0' ? c1[1] == '\0' : (c1[1] != '\0' && first_in (controllers, c1 + 1)))
         ret = xstrdup (c2 + 1);
     }
-  free (line);
-  fclose (f);
   return ret;
 }
 
@@ -201,13 +201,16 @@ cg_discover (ocirt_cgroup_mode mode, struct cg_hier **out, size_t *n, ocirt_erro
   FILE *f;
   char *line = NULL;
   size_t len = 0;
+  cleanup_free char *self_cgroup = NULL;
 
+  if (read_file_at (AT_FDCWD, "/proc/self/cgroup", &self_cgroup, NULL, NULL) < 0)
+    self_cgroup = NULL;
   if (mode == OCIRT_CGROUP_MODE_V2)
     {
       h = xmalloc0 (sizeof *h);
       h->controllers = xstrdup ("");
       h->mnt = xstrdup (CGROUP_ROOT);
-      h->own = own_cgroup ("");
+      h->own = own_cgroup (self_cgroup, "");
       h->join_fd = -1;
       *out = h;
       *n = 1;
@@ -261,7 +264,7 @@ cg_discover (ocirt_cgroup_mode mode, struct cg_hier **out, size_t *n, ocirt_erro
         memset (&h[nh], 0, sizeof *h);
         h[nh].controllers = ctrls;
         h[nh].mnt = xstrdup (fields[4]);
-        h[nh].own = own_cgroup (ctrls);
+        h[nh].own = own_cgroup (self_cgroup, ctrls);
         h[nh].join_fd = -1;
         nh++;
       }

@@ -80,7 +80,7 @@ parse_config (const char *path, const char *data, size_t len, ocirt_error_t *err
   cleanup_free char *perr = NULL;
   oci_config *c = oci_config_parse_data ("config.json", data, len, &perr);
   if (c == NULL)
-    ocirt_error_set (err, EINVAL, "%s", perr ? perr : "config.json: invalid");
+    ocirt_error_set (err, 0, "%s", perr ? perr : "config.json: invalid");
   (void) path;
   return c;
 }
@@ -101,15 +101,15 @@ ocirt_config_validate (const oci_config *c, ocirt_error_t *err)
   struct ocirt_ns_plan ns;
 
   if (c->process == NULL)
-    return ocirt_error_set (err, EINVAL, "config.json: process: required");
+    return ocirt_error_set (err, 0, "config.json: process: required");
   if (ocirt_process_validate (c->process, "process", err) < 0)
     return ocirt_error_wrap (err, "config.json");
   if (c->root == NULL || c->root->path == NULL || c->root->path[0] == '\0')
-    return ocirt_error_set (err, EINVAL, "config.json: root.path: required");
+    return ocirt_error_set (err, 0, "config.json: root.path: required");
   if (ocirt_ns_plan_build (c->linux_, &ns, err) < 0)
     return ocirt_error_wrap (err, "config.json");
   if (ns.new_user && (c->linux_->uid_mappings_len == 0 || c->linux_->gid_mappings_len == 0))
-    return ocirt_error_set (err, EINVAL,
+    return ocirt_error_set (err, 0,
                             "config.json: linux.uidMappings, linux.gidMappings: required with a new user namespace");
   if (!ns.new_user && c->linux_ && (c->linux_->uid_mappings_len || c->linux_->gid_mappings_len))
     {
@@ -118,7 +118,7 @@ ocirt_config_validate (const oci_config *c, ocirt_error_t *err)
       for (i = 0; i < ns.n_join; i++)
         joined |= ns.join[i].flag == CLONE_NEWUSER;
       if (!joined)
-        return ocirt_error_set (err, EINVAL, "config.json: linux.uidMappings: needs a user namespace");
+        return ocirt_error_set (err, 0, "config.json: linux.uidMappings: needs a user namespace");
     }
   if ((c->hostname && c->hostname[0]) || (c->domainname && c->domainname[0]))
     {
@@ -127,22 +127,22 @@ ocirt_config_validate (const oci_config *c, ocirt_error_t *err)
       for (i = 0; i < ns.n_join; i++)
         uts |= ns.join[i].flag == CLONE_NEWUTS;
       if (!uts)
-        return ocirt_error_set (err, EINVAL, "config.json: hostname: needs a uts namespace");
+        return ocirt_error_set (err, 0, "config.json: hostname: needs a uts namespace");
     }
   if (c->linux_ && (c->linux_->masked_paths_len || c->linux_->readonly_paths_len))
     {
       size_t i;
       for (i = 0; i < c->linux_->masked_paths_len; i++)
         if (c->linux_->masked_paths[i][0] != '/')
-          return ocirt_error_set (err, EINVAL, "config.json: linux.maskedPaths[%zu]: `%s` is not an absolute path", i,
+          return ocirt_error_set (err, 0, "config.json: linux.maskedPaths[%zu]: `%s` is not an absolute path", i,
                                   c->linux_->masked_paths[i]);
       for (i = 0; i < c->linux_->readonly_paths_len; i++)
         if (c->linux_->readonly_paths[i][0] != '/')
-          return ocirt_error_set (err, EINVAL, "config.json: linux.readonlyPaths[%zu]: `%s` is not an absolute path", i,
+          return ocirt_error_set (err, 0, "config.json: linux.readonlyPaths[%zu]: `%s` is not an absolute path", i,
                                   c->linux_->readonly_paths[i]);
     }
   if (c->linux_ && c->linux_->sysctl.len && !(ns.new_flags & (CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)) && ns.n_join == 0)
-    return ocirt_error_set (err, EINVAL, "config.json: linux.sysctl: needs a network, ipc or uts namespace");
+    return ocirt_error_set (err, 0, "config.json: linux.sysctl: needs a network, ipc or uts namespace");
   return 0;
 }
 
@@ -419,7 +419,8 @@ write_pid_file (const char *path, pid_t pid, ocirt_error_t *err)
 int
 ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt_error_t *err)
 {
-  struct create_ctx x = { .sync = { -1, -1 }, .fifo_fd = -1 };
+  /* ns's saved fds start closed: create_cleanup restores from them (fd 0 is stdin). */
+  struct create_ctx x = { .sync = { -1, -1 }, .fifo_fd = -1, .ns = { .saved_pid_fd = -1, .saved_time_fd = -1 } };
   cleanup_free char *bundle = NULL, *rootfs = NULL, *data = NULL, *config_path = NULL, *cache = NULL;
   cleanup_state oci_state *st = NULL;
   struct ocirt_init_args a = { 0 };
@@ -446,7 +447,7 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
     goto fail;
   if (cfg->process->terminal && o->console_socket == NULL && !o->keep_terminal_master)
     {
-      ocirt_error_set (err, EINVAL, "process.terminal is true: --console-socket is required");
+      ocirt_error_set (err, 0, "process.terminal is true: --console-socket is required");
       goto fail;
     }
   if (ocirt_ns_plan_build (cfg->linux_, &x.ns, err) < 0
@@ -469,6 +470,7 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
       goto fail;
     }
 
+  t = ocirt_step_begin ();
   if (ocirt_state_dir_create (o->root, o->id, &c->dir, err) < 0)
     goto fail;
   /* A copy of the config, for exec, delete's poststop hooks and checkpoint. */
@@ -487,6 +489,7 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
       ocirt_error_errno (err, "open %s/%s", c->dir->path, OCIRT_EXEC_FIFO);
       goto fail;
     }
+  ocirt_step_end (t, "state dir");
 
   t = ocirt_step_begin ();
   if (ocirt_container_setup_cgroup (c, o->id, err) < 0)
@@ -591,6 +594,8 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
     goto fail;
   ocirt_step_end (t, "container setup");
 
+  t = ocirt_step_begin ();
+
   c->status = xmalloc0 (sizeof *c->status);
   c->status->id = xstrdup (o->id);
   c->status->pid = c->pid;
@@ -612,6 +617,7 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
     goto fail;
   if (o->pid_file && write_pid_file (o->pid_file, c->pid, err) < 0)
     goto fail;
+  ocirt_step_end (t, "save state");
   create_cleanup (&x, false);
   /* The record is complete: other commands (state, kill, a racing delete) may now look. */
   flock (c->dir->dir_fd, LOCK_UN);
@@ -682,12 +688,14 @@ ocirt_container_state (const char *root, const char *id, oci_state **out, ocirt_
   return 0;
 }
 
-/* Wait until the fifo yields init's byte, or init dies (pidfd). */
+/* Wait until the fifo yields init's byte and then EOF (init's write end is close-on-exec, so
+ * the program has been exec'd), or init dies (pidfd). */
 static int
 open_and_read_fifo (ocirt_container *c, ocirt_error_t *err)
 {
   cleanup_close int fd = openat (c->dir->dir_fd, OCIRT_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   cleanup_close int pidfd = -1;
+  bool got = false;
   char b;
 
   if (fd < 0)
@@ -709,11 +717,15 @@ open_and_read_fifo (ocirt_container *c, ocirt_error_t *err)
         }
       r = read (fd, &b, 1);
       if (r == 1)
-        return 0;
-      if (r < 0 && errno != EAGAIN && errno != EINTR)
+        got = true;
+      else if (r == 0 && got)
+        return 0; /* the init's end closed at execve (or the init exited after start) */
+      else if (r < 0 && errno != EAGAIN && errno != EINTR)
         return ocirt_error_errno (err, "read exec fifo");
-      if (pidfd >= 0 && (p[1].revents & POLLIN))
+      if (!got && pidfd >= 0 && (p[1].revents & POLLIN))
         return ocirt_error_set (err, ESRCH, "container init exited before start");
+      if (got && pidfd >= 0 && (p[1].revents & POLLIN))
+        return 0;
     }
 }
 
@@ -724,6 +736,7 @@ ocirt_container_start (const char *root, const char *id, ocirt_container *given,
   cleanup_state oci_state *st = NULL;
   ocirt_container *c = given;
   const char *status;
+  uint64_t t;
 
   if (c == NULL)
     {
@@ -734,6 +747,7 @@ ocirt_container_start (const char *root, const char *id, ocirt_container *given,
   status = ocirt_container_status (c);
   if (strcmp (status, "created") != 0)
     return ocirt_error_set (err, EINVAL, "cannot start a container that is %s", status);
+  t = ocirt_step_begin ();
   if (open_and_read_fifo (c, err) < 0)
     return -1;
   unlinkat (c->dir->dir_fd, OCIRT_EXEC_FIFO, 0);
@@ -741,6 +755,7 @@ ocirt_container_start (const char *root, const char *id, ocirt_container *given,
   c->status->status = xstrdup ("running");
   if (ocirt_status_save (c->dir, c->status, err) < 0)
     return -1;
+  ocirt_step_end (t, "start");
   if (c->config && c->config->hooks && c->config->hooks->poststart.len)
     {
       cleanup_error ocirt_error_t e = NULL;
@@ -795,11 +810,29 @@ wait_gone (ocirt_container *c, int timeout_ms)
   waitpid (c->pid, NULL, WNOHANG);
 }
 
+/* A stopped container's init may still be leaving its cgroup (exit in progress after SIGKILL):
+ * give it a moment before calling the cgroup busy. */
+static int
+destroy_cgroup_of_stopped (ocirt_container *c, bool force, ocirt_error_t *err)
+{
+  int i;
+  for (i = 0;; i++)
+    {
+      if (ocirt_cgroup_destroy (c->cgroup, force, err) == 0)
+        return 0;
+      if (force || i == 100 || (*err)->status != EBUSY)
+        return -1;
+      ocirt_error_release (err);
+      usleep (10000);
+    }
+}
+
 int
 ocirt_container_delete (const char *root, const char *id, bool force, ocirt_error_t *err)
 {
   cleanup_container ocirt_container *c = NULL;
   const char *status;
+  uint64_t t;
 
   if (ocirt_container_load (root, id, true, &c, err) < 0)
     {
@@ -835,7 +868,13 @@ ocirt_container_delete (const char *root, const char *id, bool force, ocirt_erro
       if (ocirt_hooks_run (&c->config->hooks->poststop, "poststop", st, &e) < 0)
         ocirt_warn ("%s", e->msg);
     }
-  if (c->cgroup && ocirt_cgroup_destroy (c->cgroup, force, err) < 0)
+  t = ocirt_step_begin ();
+  if (c->cgroup && destroy_cgroup_of_stopped (c, force, err) < 0)
     return -1;
-  return ocirt_state_dir_remove (c->dir, err);
+  ocirt_step_end (t, "delete: cgroup");
+  t = ocirt_step_begin ();
+  if (ocirt_state_dir_remove (c->dir, err) < 0)
+    return -1;
+  ocirt_step_end (t, "delete: state dir");
+  return 0;
 }

@@ -522,6 +522,7 @@ static struct
 {
   ocirt_container *c;
   const ocirt_create_opts *co;
+  const char *bundle;
   ocirt_error_t *err;
   bool failed;
 } rst;
@@ -561,6 +562,8 @@ restore_notify (char *action, criu_notify_arg_t na)
       int ret;
       st->has_pid = true;
       st->pid = lc.notify_pid (na);
+      free (st->bundle);
+      st->bundle = xstrdup (rst.bundle);
       ret = ocirt_hooks_run (&c->config->hooks->prestart, "prestart", st, rst.err);
       if (ret == 0)
         ret = ocirt_hooks_run (&c->config->hooks->create_runtime, "createRuntime", st, rst.err);
@@ -814,6 +817,7 @@ ocirt_container_restore (const ocirt_create_opts *co, const ocirt_criu_opts *o, 
     }
   rst.c = c;
   rst.co = co;
+  rst.bundle = bundle;
   rst.err = err;
   rst.failed = false;
   lc.set_notify_cb (restore_notify);

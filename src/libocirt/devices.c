@@ -63,7 +63,7 @@ make_node (int rootfd, const char *path, mode_t type, mode_t perm, int maj, int 
   char fdp[OCIRT_FD_PATH_MAX];
 
   if (name == NULL || name[1] == '\0')
-    return ocirt_error_set (err, EINVAL, "invalid device path `%s`", path);
+    return ocirt_error_set (err, 0, "invalid device path `%s`", path);
   *name++ = '\0';
   pfd = ocirt_mkpath_in_root (rootfd, parent[0] ? parent : "/", false, err);
   if (pfd < 0)
@@ -129,10 +129,10 @@ ocirt_devices_create (int rootfd, const oci_config *c, bool bind_from_host, ocir
       const oci_device *d = &l->devices[i];
       mode_t type;
       if (d->path == NULL || d->path[0] != '/' || strstr (d->path, "/../") || has_suffix (d->path, "/.."))
-        return ocirt_error_set (err, EINVAL, "linux.devices[%zu].path: `%s` is not a clean absolute path", i,
+        return ocirt_error_set (err, 0, "linux.devices[%zu].path: `%s` is not a clean absolute path", i,
                                 d->path ? d->path : "");
       if (d->type == NULL)
-        return ocirt_error_set (err, EINVAL, "linux.devices[%zu].type: required", i);
+        return ocirt_error_set (err, 0, "linux.devices[%zu].type: required", i);
       if (strcmp (d->type, "c") == 0 || strcmp (d->type, "u") == 0)
         type = S_IFCHR;
       else if (strcmp (d->type, "b") == 0)
@@ -140,7 +140,7 @@ ocirt_devices_create (int rootfd, const oci_config *c, bool bind_from_host, ocir
       else if (strcmp (d->type, "p") == 0)
         type = S_IFIFO;
       else
-        return ocirt_error_set (err, EINVAL, "linux.devices[%zu].type: unknown device type `%s`", i, d->type);
+        return ocirt_error_set (err, 0, "linux.devices[%zu].type: unknown device type `%s`", i, d->type);
       if (make_node (rootfd, d->path, type, d->has_file_mode ? (d->file_mode & 07777) : 0666, d->major, d->minor,
                      bind_from_host && type != S_IFIFO, d->has_uid, d->uid, d->has_gid, d->gid, err) < 0)
         return ocirt_error_wrap (err, "linux.devices[%zu]", i);

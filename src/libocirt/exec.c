@@ -618,6 +618,8 @@ ocirt_container_exec (ocirt_exec_opts *o, ocirt_error_t *err)
   cleanup_container ocirt_container *c = NULL;
   struct exec_ctx x = { .o = o, .pid_ns_fd = -1, .root_fd = -1, .sync = { -1, -1 } };
   ocirt_container fg = { 0 };
+  sigset_t saved_mask;
+  bool restore_mask = false;
   int master = -1, ret = -1;
   pid_t pid = -1;
   size_t i;
@@ -642,6 +644,19 @@ ocirt_container_exec (ocirt_exec_opts *o, ocirt_error_t *err)
     {
       ocirt_error_errno (err, "socketpair");
       goto out;
+    }
+  if (!o->detach)
+    {
+      /* From here on a signal for us is meant for the process: keep it pending until the
+       * foreground loop forwards it (the child unblocks everything for itself). */
+      sigset_t mask;
+      sigfillset (&mask);
+      sigdelset (&mask, SIGSEGV);
+      sigdelset (&mask, SIGBUS);
+      sigdelset (&mask, SIGILL);
+      sigdelset (&mask, SIGFPE);
+      sigprocmask (SIG_BLOCK, &mask, &saved_mask);
+      restore_mask = true;
     }
   pid = fork_in_pidns (&x, err);
   if (pid < 0)
@@ -688,6 +703,8 @@ out:
         ;
     }
   exec_ctx_close (&x);
+  if (restore_mask)
+    sigprocmask (SIG_SETMASK, &saved_mask, NULL);
   if (o->process)
     {
       oci_process_free (o->process);

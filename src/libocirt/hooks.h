@@ -12,4 +12,10 @@
  * spec name ("prestart", "createRuntime", ...), used in messages. */
 int ocirt_hooks_run (const oci_hook_list *list, const char *stage, const oci_state *state, ocirt_error_t *err);
 
+/* For createContainer and startContainer, run by the container's init: the state says `status`
+ * and carries the init's own pid as the hook sees it (it runs in the container's pid
+ * namespace), as runc does. */
+int ocirt_hooks_run_in_container (const oci_hook_list *list, const char *stage, const oci_state *state, const char *status,
+                                  ocirt_error_t *err);
+
 #endif

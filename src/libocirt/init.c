@@ -40,7 +40,7 @@ apply_sysctl (const oci_linux *l, ocirt_error_t *err)
       cleanup_free char *rel = NULL;
       char *p;
       if (strstr (key, "..") || key[0] == '/' || key[0] == '.')
-        return ocirt_error_set (err, EINVAL, "linux.sysctl: invalid key `%s`", key);
+        return ocirt_error_set (err, 0, "linux.sysctl: invalid key `%s`", key);
       /* net.ipv4.ip_forward -> sys/net/ipv4/ip_forward; keys may also use '/' already. */
       rel = xasprintf ("sys/%s", key);
       for (p = rel + 4; *p; p++)
@@ -62,7 +62,7 @@ set_hostname (const oci_config *c, const struct ocirt_ns_plan *ns, ocirt_error_t
   if ((c->hostname && c->hostname[0]) || (c->domainname && c->domainname[0]))
     {
       if (!uts)
-        return ocirt_error_set (err, EINVAL, "hostname: setting it needs a uts namespace");
+        return ocirt_error_set (err, 0, "hostname: setting it needs a uts namespace");
     }
   if (c->hostname && c->hostname[0] && sethostname (c->hostname, strlen (c->hostname)) < 0)
     return ocirt_error_errno (err, "sethostname %s", c->hostname);
@@ -106,16 +106,20 @@ static int
 wait_for_start (int fifo_fd, ocirt_error_t *err)
 {
   char path[OCIRT_FD_PATH_MAX];
-  cleanup_close int fd = -1;
+  int fd;
 
-  /* Blocks until `start` opens the fifo for reading. */
+  /* Blocks until `start` opens the fifo for reading.  The fd stays open (close-on-exec): its
+   * closing at execve tells `start` the program runs, so poststart hooks come after it. */
   do
     fd = open (ocirt_fd_path (fifo_fd, path), O_WRONLY | O_CLOEXEC);
   while (fd < 0 && errno == EINTR);
   if (fd < 0)
     return ocirt_error_errno (err, "open exec fifo");
   if (write_all (fd, "0", 1) < 0)
-    return ocirt_error_errno (err, "write exec fifo");
+    {
+      close (fd);
+      return ocirt_error_errno (err, "write exec fifo");
+    }
   return 0;
 }
 
@@ -130,8 +134,12 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
   struct ocirt_rootfs_ctx rctx = { 0 };
   uint64_t t;
 
+  t = ocirt_step_begin ();
   if (a->cgroup_join && ocirt_cgroup_join_self (a->cgroup, err) < 0)
     return -1;
+  if (a->cgroup_join)
+    ocirt_step_end (t, "cgroup join");
+  t = ocirt_step_begin ();
   if (a->ns->new_user && a->ns->clone_flags & CLONE_NEWUSER)
     {
       if (ocirt_sync_expect (a->sync_fd, SYNC_GO, &msg, NULL, err) < 0)
@@ -159,6 +167,7 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
     }
   if (set_hostname (c, a->ns, err) < 0)
     return -1;
+  ocirt_step_end (t, "namespaces and hostname");
 
   rctx.config = c;
   rctx.plan = a->mounts;
@@ -178,13 +187,16 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
           || ocirt_sync_expect (a->sync_fd, SYNC_HOOKS_DONE, &msg, NULL, err) < 0)
         return -1;
     }
-  if (c->hooks && ocirt_hooks_run (&c->hooks->create_container, "createContainer", a->state, err) < 0)
+  if (c->hooks && ocirt_hooks_run_in_container (&c->hooks->create_container, "createContainer", a->state, "creating", err) < 0)
     return -1;
 
   t = ocirt_step_begin ();
   if (ocirt_rootfs_pivot (&rctx, err) < 0)
     return -1;
   ocirt_step_end (t, "pivot_root");
+  /* Before root.readonly applies. */
+  if (ocirt_process_prepare_cwd (p, err) < 0)
+    return -1;
 
   if (p->terminal)
     {
@@ -210,7 +222,7 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
   if (ocirt_rootfs_finalize (&rctx, err) < 0)
     return -1;
   ocirt_step_end (t, "masked and read-only paths");
-
+  t = ocirt_step_begin ();
   if (ocirt_process_apply_rlimits (p, err) < 0 || ocirt_process_apply_oom_score_adj (p, err) < 0
       || ocirt_process_apply_misc (p, c->linux_, err) < 0)
     return -1;
@@ -230,6 +242,7 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
     return -1;
   if (ocirt_process_find_exec (p, exec_path, err) < 0)
     return -1;
+  ocirt_step_end (t, "rlimits, keyring, labels, fds, exec lookup");
   if (a->seccomp && ocirt_seccomp_wants_notify (a->seccomp))
     {
       /* The listener must get the fd from the runtime (it knows our host pid), so a NOTIFY
@@ -254,7 +267,7 @@ finish (struct ocirt_init_args *a, ocirt_error_t *err)
   const oci_process *p = c->process;
   bool setgroups_ok = true;
 
-  if (c->hooks && ocirt_hooks_run (&c->hooks->start_container, "startContainer", a->state, err) < 0)
+  if (c->hooks && ocirt_hooks_run_in_container (&c->hooks->start_container, "startContainer", a->state, "created", err) < 0)
     return -1;
   /* Without no_new_privs, installing a filter needs CAP_SYS_ADMIN: do it while we have it. */
   if (a->seccomp && !p->no_new_privileges && ocirt_seccomp_install (a->seccomp, NULL, err) < 0)
@@ -287,6 +300,7 @@ ocirt_init_run (struct ocirt_init_args *a)
   cleanup_free char *exec_path = NULL;
   const oci_process *p = a->config->process;
   char **env;
+  uint64_t t;
 
   /* If the runtime dies during setup, so do we: nothing half-made survives. */
   prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -300,14 +314,28 @@ ocirt_init_run (struct ocirt_init_args *a)
   if (ocirt_sync_send (a->sync_fd, SYNC_READY, getpid (), -1, &err) < 0)
     _exit (1);
   close (a->sync_fd);
-  if (wait_for_start (a->fifo_fd, &err) < 0 || finish (a, &err) < 0)
+  /* From here nobody reads the sync socket: errors go to the log handler (stderr and
+   * --log), named like the CLI's. */
+  if (wait_for_start (a->fifo_fd, &err) < 0)
     {
-      ocirt_log (OCIRT_LOG_ERROR, "%s", err->msg);
+      ocirt_log (OCIRT_LOG_ERROR, "%s: %s", a->id, err->msg);
       _exit (127);
     }
+  t = ocirt_step_begin ();
+  if (finish (a, &err) < 0)
+    {
+      ocirt_log (OCIRT_LOG_ERROR, "%s: %s", a->id, err->msg);
+      _exit (127);
+    }
+  ocirt_step_end (t, "startContainer hooks, credentials, capabilities, seccomp");
   env = env_with_home (p);
+  if (ocirt_process_apply_final_affinity (p, &err) < 0)
+    {
+      ocirt_log (OCIRT_LOG_ERROR, "%s: %s", a->id, err->msg);
+      _exit (127);
+    }
   execve (exec_path, p->args, env);
   ocirt_error_errno (&err, "exec %s", exec_path);
-  ocirt_log (OCIRT_LOG_ERROR, "%s", err->msg);
+  ocirt_log (OCIRT_LOG_ERROR, "%s: %s", a->id, err->msg);
   _exit (127);
 }

@@ -186,7 +186,7 @@ build_op (const oci_mount *m, size_t idx, const char *bundle, struct ocirt_mount
 
   op->m = m;
   if (m->destination == NULL || m->destination[0] != '/')
-    return ocirt_error_set (err, EINVAL, "mounts[%zu].destination: `%s` is not an absolute path", idx,
+    return ocirt_error_set (err, 0, "mounts[%zu].destination: `%s` is not an absolute path", idx,
                             m->destination ? m->destination : "");
   if (m->type && strcmp (m->type, "bind") == 0)
     op->bind = true;
@@ -240,19 +240,19 @@ build_op (const oci_mount *m, size_t idx, const char *bundle, struct ocirt_mount
         }
     }
   if (op->flags & MS_REMOUNT)
-    return ocirt_error_set (err, EINVAL, "mounts[%zu].options: `remount` is not supported in a config", idx);
+    return ocirt_error_set (err, 0, "mounts[%zu].options: `remount` is not supported in a config", idx);
   if (op->tmpcopyup && (m->type == NULL || strcmp (m->type, "tmpfs") != 0))
-    return ocirt_error_set (err, EINVAL, "mounts[%zu].options: `tmpcopyup` needs a tmpfs mount", idx);
+    return ocirt_error_set (err, 0, "mounts[%zu].options: `tmpcopyup` needs a tmpfs mount", idx);
   if (op->bind)
     {
       if (m->source == NULL || m->source[0] == '\0')
-        return ocirt_error_set (err, EINVAL, "mounts[%zu].source: required for a bind mount", idx);
+        return ocirt_error_set (err, 0, "mounts[%zu].source: required for a bind mount", idx);
       op->source = m->source[0] == '/' ? xstrdup (m->source) : xasprintf ("%s/%s", bundle, m->source);
     }
   else
     {
       if (m->type == NULL || m->type[0] == '\0')
-        return ocirt_error_set (err, EINVAL, "mounts[%zu].type: required unless the mount is a bind mount", idx);
+        return ocirt_error_set (err, 0, "mounts[%zu].type: required unless the mount is a bind mount", idx);
       op->source = xstrdup (m->source ? m->source : m->type);
     }
   op->data = steal_pointer (&data);
@@ -269,7 +269,7 @@ ocirt_mount_plan_build (const oci_config *c, const char *bundle, struct ocirt_mo
   if (c->linux_ && c->linux_->rootfs_propagation && c->linux_->rootfs_propagation[0])
     {
       if (parse_propagation (c->linux_->rootfs_propagation, &plan->root_propagation) < 0)
-        return ocirt_error_set (err, EINVAL, "linux.rootfsPropagation: unknown value `%s`",
+        return ocirt_error_set (err, 0, "linux.rootfsPropagation: unknown value `%s`",
                                 c->linux_->rootfs_propagation);
     }
   plan->ops = xmalloc0 (sizeof (*plan->ops) * (c->mounts_len + 1));
@@ -406,8 +406,8 @@ mount_cgroup (struct ocirt_rootfs_ctx *ctx, int rootfd, const struct ocirt_mount
       /* "... - cgroup cgroup rw,memory": controllers are the super options after the
        * filesystem type; the mount point is field 5. */
       char *sep = strstr (line, " - cgroup ");
-      char mnt[4096], *opts, *ctrl = NULL;
-      cleanup_free char *sub = NULL, *src = NULL;
+      char mnt[4096], *opts, *osave = NULL;
+      cleanup_free char *sub = NULL, *src = NULL, *ctrl = NULL;
       cleanup_close int fd = -1;
       char *base;
 
@@ -419,12 +419,16 @@ mount_cgroup (struct ocirt_rootfs_ctx *ctx, int rootfd, const struct ocirt_mount
       fd = ocirt_mkpath_in_root (rootfd, sub, false, err);
       if (fd < 0)
         return -1;
-      for (char *o = strtok (opts, ","); o; o = strtok (NULL, ","))
-        if (strcmp (o, "rw") && strcmp (o, "ro") && !has_prefix (o, "release_agent"))
+      /* A v1 hierarchy is mounted again only with all its controllers (cpu,cpuacct) and
+       * name=, else EBUSY; mount-time options (rw, release_agent, xattr...) are left out. */
+      for (char *o = strtok_r (opts, ",", &osave); o; o = strtok_r (NULL, ",", &osave))
+        if (strcmp (o, "rw") && strcmp (o, "ro") && !has_prefix (o, "release_agent") && strcmp (o, "xattr")
+            && strcmp (o, "clone_children") && strcmp (o, "noprefix") && strcmp (o, "cpuset_v2_mode")
+            && strcmp (o, "nsdelegate") && strcmp (o, "favordynmods") && strcmp (o, "memory_localevents"))
           {
-            ctrl = ctrl ? ctrl : o;
-            if (has_prefix (o, "name="))
-              ctrl = o;
+            char *joined = ctrl ? xasprintf ("%s,%s", ctrl, o) : xstrdup (o);
+            free (ctrl);
+            ctrl = joined;
           }
       if (ctx->new_cgroupns && ctrl)
         {
@@ -595,6 +599,54 @@ apply_op (struct ocirt_rootfs_ctx *ctx, int rootfd, const struct ocirt_mount_op 
   return 0;
 }
 
+/* pivot_root and MS_MOVE refuse shared mounts as the new root, its parent or the old root.
+ * Make the rootfs's parent private, and with a shared rootfsPropagation the other two (only
+ * the mounts themselves; the old ones are detached anyway); the pivot applies the
+ * propagation again afterwards. */
+static int
+unshare_pivot_mounts (const char *rootfs, bool after_bind, ocirt_error_t *err)
+{
+  cleanup_free char *mountinfo = NULL, *best = NULL;
+  char *line, *save = NULL;
+  size_t best_len = 0, rl = strlen (rootfs);
+  bool best_shared = false;
+
+  if (after_bind)
+    {
+      if (mount (NULL, rootfs, NULL, MS_PRIVATE, NULL) < 0)
+        return ocirt_error_errno (err, "make rootfs %s private", rootfs);
+      if (mount (NULL, "/", NULL, MS_PRIVATE, NULL) < 0)
+        return ocirt_error_errno (err, "make / private");
+      return 0;
+    }
+  if (read_file_at (AT_FDCWD, "/proc/self/mountinfo", &mountinfo, NULL, err) < 0)
+    return -1;
+  /* The mount holding the rootfs directory: the longest mount point that is a prefix. */
+  for (line = strtok_r (mountinfo, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+    {
+      char mnt[4096];
+      size_t ml;
+      if (sscanf (line, "%*s %*s %*s %*s %4095s", mnt) != 1)
+        continue;
+      ml = strcmp (mnt, "/") == 0 ? 0 : strlen (mnt);
+      if (ml > rl || strncmp (mnt, rootfs, ml) != 0 || (rootfs[ml] != '/' && rootfs[ml] != '\0'))
+        continue;
+      if (best == NULL || ml >= best_len)
+        {
+          char *dash = strstr (line, " - ");
+          char *shared = strstr (line, " shared:");
+          free (best);
+          best = xstrdup (mnt);
+          best_len = ml;
+          best_shared = shared && dash && shared < dash;
+        }
+    }
+  /* Only if shared: a slave parent keeps its master for an rslave rootfs. */
+  if (best && best_shared && mount (NULL, best, NULL, MS_PRIVATE, NULL) < 0)
+    return ocirt_error_errno (err, "make %s private", best);
+  return 0;
+}
+
 int
 ocirt_rootfs_prepare (struct ocirt_rootfs_ctx *ctx, ocirt_error_t *err)
 {
@@ -606,9 +658,14 @@ ocirt_rootfs_prepare (struct ocirt_rootfs_ctx *ctx, ocirt_error_t *err)
   t = ocirt_step_begin ();
   if (mount (NULL, "/", NULL, plan->root_propagation, NULL) < 0)
     return ocirt_error_errno (err, "set propagation of /");
+  /* A non-recursive value leaves the rootfs's parent as the host has it: maybe shared. */
+  if (unshare_pivot_mounts (ctx->rootfs, false, err) < 0)
+    return -1;
   /* Make the rootfs a mount point of its own so pivot_root can move it. */
   if (mount (ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return ocirt_error_errno (err, "bind mount rootfs %s", ctx->rootfs);
+  if ((plan->root_propagation & MS_SHARED) && unshare_pivot_mounts (ctx->rootfs, true, err) < 0)
+    return -1;
   rootfd = open (ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0)
     return ocirt_error_errno (err, "open rootfs %s", ctx->rootfs);
@@ -624,6 +681,15 @@ ocirt_rootfs_prepare (struct ocirt_rootfs_ctx *ctx, ocirt_error_t *err)
   if (!plan->dev_is_bind && ocirt_devices_create (rootfd, ctx->config, ctx->new_userns, err) < 0)
     return -1;
   ocirt_step_end (t, "devices");
+  return 0;
+}
+
+static int
+reshare_root (struct ocirt_rootfs_ctx *ctx, ocirt_error_t *err)
+{
+  unsigned long prop = ctx->plan->root_propagation;
+  if ((prop & MS_SHARED) && mount (NULL, "/", NULL, prop, NULL) < 0)
+    return ocirt_error_errno (err, "set propagation of the new /");
   return 0;
 }
 
@@ -643,7 +709,7 @@ ocirt_rootfs_pivot (struct ocirt_rootfs_ctx *ctx, ocirt_error_t *err)
       if (chdir ("/") < 0)
         return ocirt_error_errno (err, "chdir /");
       ocirt_procfs_reset ();
-      return 0;
+      return reshare_root (ctx, err);
     }
   oldroot = open ("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
   if (oldroot < 0)
@@ -667,7 +733,7 @@ ocirt_rootfs_pivot (struct ocirt_rootfs_ctx *ctx, ocirt_error_t *err)
   if (chdir ("/") < 0)
     return ocirt_error_errno (err, "chdir /");
   ocirt_procfs_reset ();
-  return 0;
+  return reshare_root (ctx, err);
 }
 
 /* Masking: files get /dev/null bound over them (an fd of the real device, opened before the
@@ -719,7 +785,18 @@ ocirt_rootfs_finalize (struct ocirt_rootfs_ctx *ctx, ocirt_error_t *err)
     return ocirt_error_errno (err, "open /");
   if (ctx->console_path)
     {
-      cleanup_close int fd = ocirt_mkpath_in_root (rootfd, "/dev/console", true, err);
+      cleanup_close int devfd = ocirt_mkpath_in_root (rootfd, "/dev", false, err);
+      cleanup_close int fd = -1;
+      struct stat st;
+
+      if (devfd < 0)
+        return -1;
+      /* CVE-2025-52565: a /dev/console in the rootfs that is a symlink (or anything but a file
+       * or device) would send the pty mount wherever it points: replace it by a file. */
+      if (fstatat (devfd, "console", &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG (st.st_mode)
+          && !S_ISCHR (st.st_mode) && unlinkat (devfd, "console", S_ISDIR (st.st_mode) ? AT_REMOVEDIR : 0) < 0)
+        return ocirt_error_errno (err, "remove /dev/console (not a file or device)");
+      fd = ocirt_mkpath_in_root (rootfd, "/dev/console", true, err);
       if (fd < 0 || bind_mount (ctx->console_path, fd, "/dev/console", false, 0, 0, 0, err) < 0)
         return -1;
     }
@@ -732,7 +809,7 @@ ocirt_rootfs_finalize (struct ocirt_rootfs_ctx *ctx, ocirt_error_t *err)
       if (devnull < 0)
         return ocirt_error_wrap (err, "maskedPaths");
       if (fstat (devnull, &st) < 0 || !S_ISCHR (st.st_mode) || major (st.st_rdev) != 1 || minor (st.st_rdev) != 3)
-        return ocirt_error_set (err, EINVAL, "maskedPaths: /dev/null in the container is not the null device");
+        return ocirt_error_set (err, 0, "maskedPaths: /dev/null in the container is not the null device");
       for (i = 0; i < l->masked_paths_len; i++)
         if (mask_path (rootfd, devnull, l->masked_paths[i], l->mount_label, err) < 0)
           return ocirt_error_wrap (err, "linux.maskedPaths[%zu]", i);

@@ -60,14 +60,14 @@ ocirt_ns_plan_build (const oci_linux *l, struct ocirt_ns_plan *plan, ocirt_error
       const oci_namespace *ns = &l->namespaces[i];
       int flag = ocirt_ns_flag (ns->type);
       if (flag == 0)
-        return ocirt_error_set (err, EINVAL, "linux.namespaces[%zu].type: unknown namespace type `%s`", i, ns->type);
+        return ocirt_error_set (err, 0, "linux.namespaces[%zu].type: unknown namespace type `%s`", i, ns->type);
       if (seen & flag)
-        return ocirt_error_set (err, EINVAL, "linux.namespaces[%zu].type: duplicate namespace type `%s`", i, ns->type);
+        return ocirt_error_set (err, 0, "linux.namespaces[%zu].type: duplicate namespace type `%s`", i, ns->type);
       seen |= flag;
       if (ns->path && ns->path[0])
         {
           if (ns->path[0] != '/')
-            return ocirt_error_set (err, EINVAL, "linux.namespaces[%zu].path: `%s` is not an absolute path", i, ns->path);
+            return ocirt_error_set (err, 0, "linux.namespaces[%zu].path: `%s` is not an absolute path", i, ns->path);
         }
       else
         plan->new_flags |= flag;
@@ -84,6 +84,7 @@ ocirt_ns_plan_build (const oci_linux *l, struct ocirt_ns_plan *plan, ocirt_error
             j->type = ns_table[k].type;
             j->path = ns->path;
             j->fd = -1;
+            j->idx = i;
             if (j->flag != CLONE_NEWPID && j->flag != CLONE_NEWTIME)
               joined_in_child |= j->flag;
           }
@@ -109,7 +110,7 @@ open_ns (struct ocirt_ns_join *j, ocirt_error_t *err)
 {
   j->fd = open (j->path, O_RDONLY | O_CLOEXEC);
   if (j->fd < 0)
-    return ocirt_error_errno (err, "open %s namespace %s", j->type, j->path);
+    return ocirt_error_errno (err, "linux.namespaces[%zu].path: open %s namespace %s", j->idx, j->type, j->path);
   return 0;
 }
 
@@ -132,8 +133,9 @@ ocirt_ns_parent_prepare (struct ocirt_ns_plan *plan, const oci_linux *l, ocirt_e
           if (setns (j->fd, j->flag) < 0)
             {
               if (errno == EINVAL)
-                return ocirt_error_set (err, EINVAL, "join %s namespace %s: not a %s namespace", j->type, j->path, j->type);
-              return ocirt_error_errno (err, "join %s namespace %s", j->type, j->path);
+                return ocirt_error_set (err, 0, "linux.namespaces[%zu].path: %s is not a %s namespace", j->idx, j->path,
+                                    j->type);
+              return ocirt_error_errno (err, "linux.namespaces[%zu].path: join %s namespace %s", j->idx, j->type, j->path);
             }
         }
     }
@@ -187,8 +189,9 @@ ocirt_ns_child_join (struct ocirt_ns_plan *plan, ocirt_error_t *err)
       if (setns (j->fd, j->flag) < 0)
         {
           if (errno == EINVAL)
-            return ocirt_error_set (err, EINVAL, "join %s namespace %s: not a %s namespace", j->type, j->path, j->type);
-          return ocirt_error_errno (err, "join %s namespace %s", j->type, j->path);
+            return ocirt_error_set (err, 0, "linux.namespaces[%zu].path: %s is not a %s namespace", j->idx, j->path,
+                                    j->type);
+          return ocirt_error_errno (err, "linux.namespaces[%zu].path: join %s namespace %s", j->idx, j->type, j->path);
         }
     }
   if (plan->unshare_flags && unshare (plan->unshare_flags) < 0)

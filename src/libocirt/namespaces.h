@@ -20,6 +20,7 @@ struct ocirt_ns_join
   const char *type;
   const char *path;
   int fd;
+  size_t idx; /* in linux.namespaces, for messages */
 };
 
 struct ocirt_ns_plan

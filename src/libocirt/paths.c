@@ -165,6 +165,13 @@ walk_in_root (int rootfd, const char *path, int flags, ocirt_error_t *err)
   /* Reopen the final O_PATH fd with the requested flags. */
   {
     int want = flags & ~O_NOFOLLOW;
+    struct stat st;
+    /* O_PATH is a dup, which would skip the kernel's O_DIRECTORY check: do it here. */
+    if ((want & O_DIRECTORY) && (fstat (stack[depth - 1], &st) < 0 || !S_ISDIR (st.st_mode)))
+      {
+        ret = ocirt_error_set (err, ENOTDIR, "open %s", path);
+        goto out;
+      }
     if ((want & O_PATH) == O_PATH)
       ret = dup (stack[depth - 1]);
     else
@@ -204,12 +211,48 @@ ocirt_open_in_root (int rootfd, const char *path, int flags, ocirt_error_t *err)
   return walk_in_root (rootfd, path, flags, err);
 }
 
+/* If NAME in PARENT is a symlink, set *NEXT to the cleaned in-root path it leads to followed by
+ * REST, and return 1; 0 if it isn't a symlink. */
+static int
+follow_dangling (int rootfd, int parent, const char *name, const char *rest, char **next, ocirt_error_t *err)
+{
+  char buf[OCIRT_FD_PATH_MAX], target[PATH_MAX], proot[PATH_MAX], pdir[PATH_MAX];
+  cleanup_free char *joined = NULL;
+  struct stat st;
+  ssize_t n, rl, pl;
+
+  if (fstatat (parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISLNK (st.st_mode))
+    return 0;
+  n = readlinkat (parent, name, target, sizeof target - 1);
+  if (n < 0)
+    return ocirt_error_errno (err, "readlink %s", name);
+  target[n] = '\0';
+  if (target[0] == '/')
+    joined = xasprintf ("%s/%s", target, rest);
+  else
+    {
+      /* Relative: from the parent's real location below the root. */
+      rl = readlink (ocirt_fd_path (rootfd, buf), proot, sizeof proot - 1);
+      pl = readlink (ocirt_fd_path (parent, buf), pdir, sizeof pdir - 1);
+      if (rl < 0 || pl < 0)
+        return ocirt_error_errno (err, "readlink %s", name);
+      proot[rl] = pdir[pl] = '\0';
+      if (strcmp (proot, "/") == 0)
+        rl = 0;
+      if (strncmp (pdir, proot, rl) != 0 || (pdir[rl] != '/' && pdir[rl] != '\0'))
+        return ocirt_error_set (err, EXDEV, "resolve %s: outside the root", name);
+      joined = xasprintf ("/%s/%s/%s", pdir + rl, target, rest);
+    }
+  *next = ocirt_path_clean (joined);
+  return 1;
+}
+
 int
 ocirt_mkpath_in_root (int rootfd, const char *path, bool file, ocirt_error_t *err)
 {
   cleanup_free char *clean = ocirt_path_clean (path);
   char *slash;
-  int fd;
+  int fd, links = 0;
 
   fd = ocirt_open_in_root (rootfd, clean, O_PATH, NULL);
   if (fd >= 0)
@@ -241,6 +284,23 @@ ocirt_mkpath_in_root (int rootfd, const char *path, bool file, ocirt_error_t *er
       *name = '/';
       if (parent < 0)
         return -1;
+      {
+        /* A dangling symlink: create what it points to, inside the root (as runc's
+         * securejoin.MkdirAll does), by restarting on the rewritten path. */
+        char *next = NULL;
+        int r = follow_dangling (rootfd, parent, name + 1, last ? "" : slash + 1, &next, err);
+        if (r < 0)
+          return -1;
+        if (r > 0)
+          {
+            if (++links > 40)
+              return ocirt_error_set (err, ELOOP, "resolve %s", path);
+            free (clean);
+            clean = next;
+            slash = clean;
+            continue;
+          }
+      }
       if (last && file)
         {
           char buf[OCIRT_FD_PATH_MAX];

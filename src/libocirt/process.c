@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "paths.h"
 #include "procfs.h"
 #include "process.h"
 #include "utils.h"
@@ -77,32 +78,32 @@ ocirt_process_validate (const oci_process *p, const char *where, ocirt_error_t *
   size_t i, j;
 
   if (p->args_len == 0 || p->args[0][0] == '\0')
-    return ocirt_error_set (err, EINVAL, "%s.args: must not be empty", where);
+    return ocirt_error_set (err, 0, "%s.args: must not be empty", where);
   if (p->cwd == NULL || p->cwd[0] != '/')
-    return ocirt_error_set (err, EINVAL, "%s.cwd: `%s` is not an absolute path", where, p->cwd ? p->cwd : "");
+    return ocirt_error_set (err, 0, "%s.cwd: `%s` is not an absolute path", where, p->cwd ? p->cwd : "");
   for (i = 0; i < p->rlimits_len; i++)
     {
       if (ocirt_rlimit_from_name (p->rlimits[i].type) < 0)
-        return ocirt_error_set (err, EINVAL, "%s.rlimits[%zu].type: unknown rlimit `%s`", where, i, p->rlimits[i].type);
+        return ocirt_error_set (err, 0, "%s.rlimits[%zu].type: unknown rlimit `%s`", where, i, p->rlimits[i].type);
       if (p->rlimits[i].soft > p->rlimits[i].hard)
-        return ocirt_error_set (err, EINVAL, "%s.rlimits[%zu]: soft limit %llu is above hard limit %llu", where, i,
+        return ocirt_error_set (err, 0, "%s.rlimits[%zu]: soft limit %llu is above hard limit %llu", where, i,
                                 (unsigned long long) p->rlimits[i].soft, (unsigned long long) p->rlimits[i].hard);
       for (j = 0; j < i; j++)
         if (strcmp (p->rlimits[i].type, p->rlimits[j].type) == 0)
-          return ocirt_error_set (err, EINVAL, "%s.rlimits[%zu].type: duplicate rlimit `%s`", where, i, p->rlimits[i].type);
+          return ocirt_error_set (err, 0, "%s.rlimits[%zu].type: duplicate rlimit `%s`", where, i, p->rlimits[i].type);
     }
   for (i = 0; i < p->env_len; i++)
     if (strchr (p->env[i], '=') == NULL)
-      return ocirt_error_set (err, EINVAL, "%s.env[%zu]: `%s` is not KEY=VALUE", where, i, p->env[i]);
+      return ocirt_error_set (err, 0, "%s.env[%zu]: `%s` is not KEY=VALUE", where, i, p->env[i]);
   if (p->has_oom_score_adj && (p->oom_score_adj < -1000 || p->oom_score_adj > 1000))
-    return ocirt_error_set (err, EINVAL, "%s.oomScoreAdj: %d is outside -1000..1000", where, p->oom_score_adj);
+    return ocirt_error_set (err, 0, "%s.oomScoreAdj: %d is outside -1000..1000", where, p->oom_score_adj);
   if (p->scheduler)
     {
       bool ok = false;
       for (i = 0; i < ARRAY_SIZE (sched_policies); i++)
         ok |= p->scheduler->policy && strcmp (p->scheduler->policy, sched_policies[i].name) == 0;
       if (!ok)
-        return ocirt_error_set (err, EINVAL, "%s.scheduler.policy: unknown policy `%s`", where,
+        return ocirt_error_set (err, 0, "%s.scheduler.policy: unknown policy `%s`", where,
                                 p->scheduler->policy ? p->scheduler->policy : "");
     }
   if (p->io_priority)
@@ -111,10 +112,10 @@ ocirt_process_validate (const oci_process *p, const char *where, ocirt_error_t *
       for (i = 0; i < ARRAY_SIZE (ioprio_classes); i++)
         ok |= p->io_priority->class_ && strcmp (p->io_priority->class_, ioprio_classes[i].name) == 0;
       if (!ok)
-        return ocirt_error_set (err, EINVAL, "%s.ioPriority.class: unknown class `%s`", where,
+        return ocirt_error_set (err, 0, "%s.ioPriority.class: unknown class `%s`", where,
                                 p->io_priority->class_ ? p->io_priority->class_ : "");
       if (p->io_priority->priority < 0 || p->io_priority->priority > 7)
-        return ocirt_error_set (err, EINVAL, "%s.ioPriority.priority: %d is outside 0..7", where, p->io_priority->priority);
+        return ocirt_error_set (err, 0, "%s.ioPriority.priority: %d is outside 0..7", where, p->io_priority->priority);
     }
   return 0;
 }
@@ -158,7 +159,7 @@ apply_cpu_affinity (const char *list, ocirt_error_t *err)
       if (n == 1)
         b = a;
       if (n < 1 || a > b || b >= CPU_SETSIZE)
-        return ocirt_error_set (err, EINVAL, "process.execCPUAffinity: invalid cpu list `%s`", list);
+        return ocirt_error_set (err, 0, "process.execCPUAffinity: invalid cpu list `%s`", list);
       for (; a <= b; a++)
         CPU_SET (a, &set);
     }
@@ -180,7 +181,7 @@ ocirt_process_apply_misc (const oci_process *p, const oci_linux *l, ocirt_error_
       else if (strcmp (l->personality->domain, "LINUX32") == 0)
         pers = PER_LINUX32;
       else
-        return ocirt_error_set (err, EINVAL, "linux.personality.domain: unknown domain `%s`", l->personality->domain);
+        return ocirt_error_set (err, 0, "linux.personality.domain: unknown domain `%s`", l->personality->domain);
       if (personality (pers) < 0)
         return ocirt_error_errno (err, "personality %s", l->personality->domain);
     }
@@ -225,7 +226,7 @@ ocirt_process_apply_misc (const oci_process *p, const oci_linux *l, ocirt_error_
                 ok = true;
               }
           if (!ok)
-            return ocirt_error_set (err, EINVAL, "process.scheduler.flags[%zu]: unknown flag `%s`", i, p->scheduler->flags[i]);
+            return ocirt_error_set (err, 0, "process.scheduler.flags[%zu]: unknown flag `%s`", i, p->scheduler->flags[i]);
         }
       if (syscall (SYS_sched_setattr, 0, &attr, 0) < 0)
         return ocirt_error_errno (err, "sched_setattr %s", p->scheduler->policy);
@@ -333,7 +334,7 @@ ocirt_process_find_exec (const oci_process *p, char **out, ocirt_error_t *err)
           return 0;
         }
     }
-  return ocirt_error_set (err, ENOENT, "exec %s: executable file not found in $PATH (%s)", name, path);
+  return ocirt_error_set (err, 0, "exec %s: executable file not found in $PATH (%s)", name, path);
 }
 
 int
@@ -346,5 +347,35 @@ ocirt_process_chdir (const oci_process *p, ocirt_error_t *err)
    * with "(unreachable)" or ENOENT. */
   if (getcwd (cwd, sizeof cwd) == NULL || cwd[0] != '/')
     return ocirt_error_set (err, EPERM, "chdir %s: current directory is outside the container root", p->cwd);
+  return 0;
+}
+
+int
+ocirt_process_prepare_cwd (const oci_process *p, ocirt_error_t *err)
+{
+  cleanup_close int root = -1, fd = -1;
+  struct stat st;
+
+  /* runc creates a missing cwd; a cwd that is not a directory fails here, before READY,
+   * where create can still report it. */
+  root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0)
+    return ocirt_error_errno (err, "open /");
+  fd = ocirt_mkpath_in_root (root, p->cwd, false, err);
+  if (fd < 0)
+    return ocirt_error_wrap (err, "process.cwd");
+  if (fstat (fd, &st) < 0)
+    return ocirt_error_errno (err, "stat %s", p->cwd);
+  if (!S_ISDIR (st.st_mode))
+    return ocirt_error_set (err, ENOTDIR, "process.cwd: %s", p->cwd);
+  return 0;
+}
+
+int
+ocirt_process_apply_final_affinity (const oci_process *p, ocirt_error_t *err)
+{
+  /* "initial" covered the setup; "final" is what the process runs with. */
+  if (p->exec_cpu_affinity && p->exec_cpu_affinity->final && p->exec_cpu_affinity->final[0])
+    return apply_cpu_affinity (p->exec_cpu_affinity->final, err);
   return 0;
 }

@@ -29,5 +29,9 @@ int ocirt_process_close_fds (int preserve_fds, ocirt_error_t *err);
 int ocirt_process_find_exec (const oci_process *p, char **out, ocirt_error_t *err);
 /* chdir(process.cwd) and check the result is inside the root (no /proc/self/fd escape). */
 int ocirt_process_chdir (const oci_process *p, ocirt_error_t *err);
+/* Before READY, as root after pivot: create a missing process.cwd; fail if it's no directory. */
+int ocirt_process_prepare_cwd (const oci_process *p, ocirt_error_t *err);
+/* Just before execve: process.execCPUAffinity.final, if set. */
+int ocirt_process_apply_final_affinity (const oci_process *p, ocirt_error_t *err);
 
 #endif

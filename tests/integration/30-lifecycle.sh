@@ -205,6 +205,7 @@ test_list () {
   ocirt_cmd list --format json
   assert_eq "$(jq -r '.[].id' <<< "$output" | grep '^l' | tr '\n' ' ')" "l1 l2 "
   assert_eq "$(jq -r '.[] | select(.id=="l2") | .status' <<< "$output")" running
+  assert_eq "$(jq -r '.[] | select(.id=="l2") | .owner' <<< "$output")" "$(id -un)" "owner is a user name, as in runc"
   ocirt_cmd delete -f l1
   ocirt_cmd delete -f l2
   ocirt_cmd list -q
@@ -213,6 +214,7 @@ test_list () {
 t "list: table, -q, --format json" test_list
 
 test_ps () {
+  command -v ps > /dev/null || skip_test "needs ps"
   make_bundle "$TMP/b9"
   cfg "$TMP/b9" '.process.args=["/init","sleep","100"]'
   ocirt_run p1 -d

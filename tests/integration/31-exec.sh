@@ -190,6 +190,37 @@ test_cgroup_sub () {
 }
 t "exec --cgroup refuses absolute paths and .." test_cgroup_sub
 
+test_cgroup_sub_ok () {
+  start_box
+  ocirt_cmd exec --cgroup sub "$BOX" /init cgroup
+  assert_success
+  assert_match "$output" "^[0-9]+:pids:/$CGROUP_PREFIX/$BOX/sub\$" "in the sub-cgroup"
+  ocirt_cmd exec -d --cgroup pids:sub2 "$BOX" /init sleep 100
+  assert_success
+  ocirt_cmd delete -f "$BOX"
+  assert_success
+  assert_no_leftovers "$BOX"
+}
+if [ -d /sys/fs/cgroup/pids ]; then
+  t "exec --cgroup SUB joins a sub-cgroup; delete removes it" test_cgroup_sub_ok
+else
+  skip "exec --cgroup SUB joins a sub-cgroup; delete removes it" "needs the v1 pids hierarchy"
+fi
+
+test_paused () {
+  start_box
+  ocirt_cmd pause "$BOX"
+  [ "$status" = 0 ] || skip_test "pause failed: $stderr"
+  ocirt_cmd exec "$BOX" /init true
+  assert_failure
+  assert_match "$stderr" "^ocirt: $BOX: cannot exec in a paused container"
+  ocirt_cmd resume "$BOX"
+  assert_success
+  ocirt_cmd exec "$BOX" /init true
+  assert_success
+}
+t "exec into a paused container is an error" test_paused
+
 test_seccomp_rlimits () {
   make_bundle "$TMP/sc"
   cfg "$TMP/sc" '.root.readonly=false | .process.args=["/init","sleep","100"]
@@ -217,5 +248,46 @@ test_signal_forwarding () {
   assert_eq "$rc" 9 "TERM reached the process, its exit code came back"
 }
 t "foreground exec forwards signals" test_signal_forwarding
+
+test_userns () {
+  make_bundle "$TMP/us"
+  chown -R 100000:100000 "$TMP/us/rootfs"
+  cfg "$TMP/us" '.process.args=["/init","sleep","100"] | .linux.namespaces += [{"type":"user"},{"type":"cgroup"}]
+    | .linux.uidMappings=[{"containerID":0,"hostID":100000,"size":65536}]
+    | .linux.gidMappings=[{"containerID":0,"hostID":100000,"size":65536}]'
+  ocirt_run us -d
+  assert_success
+  init=$(ocirt_state us pid)
+  ocirt_cmd exec -d --pid-file "$TMP/us.pid" us /init sleep 100
+  assert_success
+  pid=$(cat "$TMP/us.pid")
+  for ns in user cgroup mnt pid; do
+    assert_eq "$(readlink "/proc/$pid/ns/$ns")" "$(readlink "/proc/$init/ns/$ns")" "$ns namespace"
+  done
+  assert_eq "$(awk '/^Uid/ {print $2}' "/proc/$pid/status")" 100000 "root in the container is host uid 100000"
+  ocirt_cmd exec us /init cgroup
+  assert_match "$output" '^[0-9]+:pids:/$' "cgroup paths relative to the container's cgroup namespace"
+  ocirt_cmd exec -u 1000 us /init id
+  assert_match "$output" '^uid 1000$'
+  ocirt_cmd delete -f us
+  assert_no_leftovers us
+}
+t "exec into a container with user and cgroup namespaces" test_userns
+
+test_no_pivot () {
+  make_bundle "$TMP/np"
+  cfg "$TMP/np" '.process.args=["/init","sleep","100"]'
+  ocirt_run np -d --no-pivot
+  assert_success
+  ocirt_cmd exec np /init ls /
+  assert_success
+  assert_match "$output" '^init$' "exec sees the container's root, not the mount namespace's"
+  assert_no_match "$output" '^rootfs$'
+  ocirt_cmd exec np /init cwd
+  assert_eq "$output" /
+  ocirt_cmd delete -f np
+  assert_no_leftovers np
+}
+t "exec into a --no-pivot container lands in its root" test_no_pivot
 
 done_testing

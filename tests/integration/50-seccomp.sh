@@ -121,6 +121,29 @@ test_bad_action () {
 }
 t "an unknown action is an error naming it, nothing left behind" test_bad_action
 
+test_kill_actions () {
+  # SIGSYS kills the process: run exits 128+31.
+  local act
+  for act in SCMP_ACT_KILL_PROCESS SCMP_ACT_KILL_THREAD SCMP_ACT_KILL; do
+    seccomp_bundle "$TMP/k" '["/init","mkdir","/tmp/x"]' \
+      "$(jq -nc --arg a "$act" '{defaultAction:"SCMP_ACT_ALLOW",syscalls:[{names:["mkdir"],action:$a}]}')"
+    ocirt_run k
+    assert_status 159
+    assert_no_match "$output" '^(ok|errno)' "$act: mkdir returned"
+  done
+  # SCMP_ACT_LOG and SCMP_ACT_TRACE without a tracer: the syscall is not run normally for
+  # TRACE (ENOSYS), and runs for LOG (EROFS from the read-only rootfs).
+  cfg "$TMP/k" '.linux.seccomp.syscalls[0].action="SCMP_ACT_LOG"'
+  ocirt_run k
+  assert_status 1
+  assert_match "$output" '^errno 30 '
+  cfg "$TMP/k" '.linux.seccomp.syscalls[0].action="SCMP_ACT_TRACE"'
+  ocirt_run k
+  assert_status 1
+  assert_match "$output" '^errno 38 '
+}
+t "KILL_PROCESS, KILL_THREAD, KILL (SIGSYS), LOG and TRACE actions" test_kill_actions
+
 test_podman_profile () {
   [ "$(uname -m)" = x86_64 ] || skip_test "the profile is the amd64 one"
   local n

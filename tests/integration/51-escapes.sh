@@ -73,7 +73,7 @@ SH
 t "CVE-2019-5736: init in a joined pid ns runs from a sealed copy; host binary unchanged" test_cve_2019_5736
 
 test_cve_2019_5736_exec () {
-  local rt=$TMP/ocirt-copy2 sum
+  local rt=$TMP/ocirt-copy2 sum epid link=
   make_bundle "$TMP/x"
   cfg "$TMP/x" '.process.args=["/init","sleep","300"]'
   ocirt_bg x
@@ -82,13 +82,19 @@ test_cve_2019_5736_exec () {
   if printf '%s\n' "$stderr" | grep -q 'not implemented'; then
     skip_test "ocirt exec is not implemented in this build ($stderr)"
   fi
+  assert_success
   cp "$OCIRT" "$rt"
   sum=$(sha256sum < "$rt")
-  # The exec'd process reads the exe link of its parent (the ocirt exec process, or the
-  # intermediate child that entered the namespaces): a memfd, not a host path.
-  OCIRT=$rt ocirt_cmd exec x /bin/sh -c 'readlink /proc/$PPID/exe; echo x >> /proc/$PPID/exe && echo written'
-  assert_no_match "$output" '^written$'
-  assert_no_match "$output" "$rt"
+  # Every process exec forks into the container's namespaces is a fork of the exec process:
+  # while it waits for its process, its exe must be the sealed copy, not $rt.
+  "$rt" --root "$ROOT" exec x /init sleep 30 > "$TMP/exec.out" 2>&1 &
+  epid=$!
+  track_pid "$epid"
+  wait_for 10 sh -c "readlink /proc/$epid/exe | grep -q '^/memfd:'" || true
+  link=$(readlink "/proc/$epid/exe" || true)
+  kill "$epid" 2>/dev/null || true
+  wait "$epid" 2>/dev/null || true
+  assert_match "$link" '^/memfd:ocirt' "ocirt exec runs from a memfd copy (exe: $link)"
   assert_eq "$(sha256sum < "$rt")" "$sum" "the runtime binary on the host was changed"
 }
 t "CVE-2019-5736: ocirt exec runs from a sealed copy" test_cve_2019_5736_exec
@@ -245,6 +251,60 @@ sym_dev_dir () {
 t "a rootfs whose /dev is a symlink to a host dir: nothing is created there" sym_dev_dir
 t "a rootfs whose /dev is a symlink to a host dir: nothing is created there (no openat2)" sym_dev_dir fallback
 
+CONSOLE_PY='
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); s.listen(4)
+out = os.open(sys.argv[2], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+while True:
+    c, _ = s.accept()
+    _, fds, _, _ = socket.recv_fds(c, 64, 4)
+    c.close()
+    for fd in fds:
+        while True:
+            try:
+                d = os.read(fd, 4096)
+            except OSError:
+                break
+            if not d:
+                break
+            os.write(out, d)
+        os.close(fd)
+'
+
+sym_console () {
+  [ "${1:-}" != fallback ] || export OCIRT_TEST_NO_OPENAT2=1
+  python3 -c 'import socket; socket.recv_fds' 2>/dev/null || skip_test "needs python3 with socket.recv_fds"
+  local b=$TMP/co$1 out=$TMP/tty$1.out pid
+  make_bundle "$b"
+  # CVE-2025-52565: the rootfs's own /dev (no tmpfs) with /dev/console a symlink to a procfs
+  # file; the pty must not be mounted over the symlink's target.
+  ln -s /proc/sys/kernel/domainname "$b/rootfs/dev/console"
+  ln -s "$TMP/host-secret" "$b/rootfs/dev/tty0"
+  mkdir -p "$b/rootfs/dev/pts"
+  cfg "$b" '.mounts |= map(select(.destination == "/dev/pts" or (.destination != "/dev" and (.destination | startswith("/dev/") | not))))
+            | .process.terminal=true
+            | .process.args=["/bin/sh","-c","/init mountinfo | grep -E \" /(dev/console|proc/sys/kernel/domainname) \"; /init stat /dev/console; echo END"]'
+  python3 -c "$CONSOLE_PY" "$TMP/console$1.sock" "$out" &
+  track_pid $!
+  wait_for 10 test -S "$TMP/console$1.sock"
+  ocirt_cmd run -d -b "$b" --console-socket "$TMP/console$1.sock" "co$1"
+  echo "$b" > "$TRACK/co$1.bundle"
+  if [ "$status" = 0 ]; then
+    wait_for 10 grep -q END "$out" || _assert_fail "no output on the pty" "$(cat "$out")"
+    assert_no_match "$(cat "$out")" 'domainname' "something is mounted on /proc/sys/kernel/domainname"
+    assert_match "$(tr -d '\r' < "$out")" '^type char$' "/dev/console is the pty"
+    assert_match "$(tr -d '\r' < "$out")" '^major 136$'
+    ocirt_cmd delete -f "co$1"
+  else
+    assert_match "$stderr" 'console'
+  fi
+  assert_host_untouched
+  assert_no_leftovers "co$1"
+}
+t "CVE-2025-52565: /dev/console that is a symlink (terminal)" sym_console
+t "CVE-2025-52565: /dev/console that is a symlink (terminal, no openat2)" sym_console fallback
+
 test_exec_cwd_symlink () {
   make_bundle "$TMP/ec"
   mkdir -p "$TMP/ec/rootfs/mnt"
@@ -303,8 +363,13 @@ test_exec_cgroup () {
     skip_test "ocirt exec --cgroup is not implemented in this build ($stderr)"
   fi
   assert_failure
+  assert_match "$stderr" '\.\.'
+  ocirt_cmd exec --cgroup memory:a/../../b xc /init true
+  assert_failure
+  assert_match "$stderr" '\.\.'
   ocirt_cmd exec --cgroup /abs xc /init true
   assert_failure
+  assert_match "$stderr" 'relative|/abs'
 }
 t "exec --cgroup ../x and absolute paths are rejected" test_exec_cgroup
 

@@ -25,10 +25,10 @@ counted () { [ "$(last_count)" -ge "$1" ] 2>/dev/null; }
 
 # The file holds exactly 0..N, one per line (no value lost or repeated across the restore).
 assert_contiguous () {
-  local n
-  n=$(last_count)
-  [ "$(cat "$BUNDLE/rootfs/count")" = "$(seq 0 "$n")" ] \
-    || _assert_fail "count file is not 0..$n" "$(tr '\n' ' ' < "$BUNDLE/rootfs/count")"
+  local text n
+  text=$(cat "$BUNDLE/rootfs/count")   # one read: the counter may still be appending
+  n=${text##*$'\n'}
+  [ "$text" = "$(seq 0 "$n")" ] || _assert_fail "count file is not 0..$n" "$(echo "$text" | tr '\n' ' ')"
 }
 
 pid_gone () { ! kill -0 "$1" 2>/dev/null || [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ]; }
@@ -172,12 +172,20 @@ t "pre-dump, then dump with --parent-path, then restore" test_pre_dump
 test_new_id () {
   local n pid
   count_bundle "$TMP/b5"
+  # A bind mount from the bundle (an external mount for criu, mapped back on restore) that
+  # the counter's file lives on.
+  mkdir "$BUNDLE/data" "$BUNDLE/rootfs/data"
+  cfg "$BUNDLE" '.mounts += [{"destination":"/data","type":"bind","source":"data","options":["rbind","rw"]}]
+                 | .process.args=["/bin/sh","-c","exec /init count 100 </dev/null >/data/count 2>&1"]'
+  ln -s ../data/count "$BUNDLE/rootfs/count"
   ocirt_cmd run -d -b "$BUNDLE" c5
   assert_success
   wait_for 20 counted 2
   ocirt_cmd checkpoint --image-path "$TMP/img5" c5
   assert_success
   n=$(last_count)
+  # The new container gets a cgroup of its own (c5's record still names the old one).
+  cfg "$BUNDLE" '.linux.cgroupsPath=$cg' --arg cg "/$CGROUP_PREFIX/b5new"
   echo "$BUNDLE" > "$TRACK/c5new.bundle"
   ocirt_cmd restore -d -b "$BUNDLE" --image-path "$TMP/img5" --pid-file "$TMP/c5new.pid" c5new
   assert_success
@@ -185,7 +193,7 @@ test_new_id () {
   assert_eq "$(cat "$TMP/c5new.pid")" "$pid"
   assert_eq "$(ocirt_state c5 status)" stopped
   assert_eq "$(ocirt_state c5new status)" running
-  assert_in_cgroup "$pid" "/$CGROUP_PREFIX/b5"
+  assert_in_cgroup "$pid" "/$CGROUP_PREFIX/b5new"
   wait_for 20 counted $((n + 3))
   assert_contiguous
   ocirt_cmd delete c5
@@ -199,9 +207,8 @@ t "restore under a new id" test_new_id
 
 test_foreground () {
   make_bundle "$TMP/b6"
-  cfg "$BUNDLE" '.process.args=["/bin/sh","-c","exec /init count 100 5 </dev/null >/count 2>&1"]'
-  # Count slowly enough to be caught half way, then exit 0 from the restored process.
-  cfg "$BUNDLE" '.process.args=["/bin/sh","-c","exec /init count 300 8 </dev/null >/count 2>&1"]'
+  # Slow enough to be caught half way; the restored process then ends with status 0.
+  cfg "$BUNDLE" '.root.readonly=false | .process.args=["/bin/sh","-c","exec /init count 500 30 </dev/null >/count 2>&1"]'
   ocirt_cmd run -d -b "$BUNDLE" c6
   assert_success
   wait_for 20 counted 1
@@ -209,7 +216,7 @@ test_foreground () {
   assert_success
   ocirt_cmd restore -b "$BUNDLE" --image-path "$TMP/img6" c6
   assert_success
-  assert_eq "$(last_count)" 7
+  assert_eq "$(last_count)" 29
   assert_contiguous
   assert_no_leftovers c6
 }

@@ -18,6 +18,7 @@ require_ocitest
 require_cmd podman conmon jq
 
 PD=$TMP/podman
+OROOT=/run/ocirt
 IMG=localhost/ocirt-test:latest
 CGP=/$CGROUP_PREFIX/podman
 RUN=(--network none --ulimit nofile=1024:1024 --ulimit nproc=4096:4096 --cgroup-parent "$CGP")
@@ -32,8 +33,8 @@ prun () { status=0; output=$(P run "${RUN[@]}" "$@" 2>&1) || status=$?; }
 # containers/image keeps a blob-info cache in /var/lib/containers/cache whatever --root says:
 # remove it again when this test is what made it.
 remove_if_new /var/lib/containers
+rmdir_if_new "$OROOT"
 on_exit 'P rm -a -f -t 0'
-OROOT=/run/ocirt
 # no_state ID: ocirt has no state left for ID.
 no_state () { [ ! -e "$OROOT/$1" ] || _assert_fail "ocirt state $OROOT/$1 left behind"; }
 
@@ -163,6 +164,16 @@ test_detach_exec_stop () {
     assert_eq "$out" "1000 /tmp bar"
     status=0; P exec "$id" sh -c 'exit 3' || status=$?
     assert_eq "$status" 3 "exit code of podman exec"
+    # -t: conmon's console socket again, for an exec process.
+    out=$(P exec -t "$id" ocitest isatty)
+    assert_match "$out" '^yes /dev/pts/[0-9]+'
+    status=0; out=$(P exec "$id" /no/such/cmd 2>&1) || status=$?
+    assert_eq "$status" 127 "exit code of podman exec of a missing command"
+    assert_match "$out" '/no/such/cmd: executable file not found'
+    # podman top of an exec'd process list
+    P exec -d "$id" ocitest sleep 100 > /dev/null
+    wait_for 10 sh -c "[ \$(cat /sys/fs/cgroup/pids$CGP/libpod-$id/cgroup.procs | wc -l) -ge 2 ]" \
+      || _assert_fail "exec -d process not in the container's cgroup"
   else
     echo "exec: not implemented yet, not checked"
   fi
@@ -200,5 +211,57 @@ test_kill_wait () {
   no_state "$id"
 }
 t "podman kill + wait: 137" test_kill_wait
+
+test_userns () {
+  local id pid
+  id=$(P run "${RUN[@]}" -d --uidmap 0:100000:65536 --gidmap 0:100000:65536 "$IMG" \
+         sh -c 'id; cat /proc/self/uid_map; touch /tmp/made && ls -ln /tmp/made; sleep 1000')
+  wait_for 10 sh -c "podman --root '$PD/storage' --runroot '$PD/run' --storage-driver vfs logs $id 2>/dev/null | grep -q made" \
+    || _assert_fail "container did not get going" "$(P logs "$id" 2>&1)"
+  output=$(P logs "$id")
+  assert_match "$output" '^uid=0\(root\) gid=0\(root\)'
+  assert_match "$output" '^ +0 +100000 +65536$'
+  assert_match "$output" '^-rw-r--r-- +1 0 +0 .* /tmp/made$'
+  pid=$(P inspect -f '{{.State.Pid}}' "$id")
+  # Root in the container is 100000 on the host.
+  assert_match "$(grep -E '^(Uid|Gid):' "/proc/$pid/status")" $'^Uid:\t100000\t100000\t100000\t100000$'
+  P rm -f -t 0 "$id" > /dev/null
+  no_state "$id"
+}
+t "podman run --uidmap/--gidmap: user namespace, root mapped to 100000" test_userns
+
+test_privileged () {
+  local bnd
+  bnd=$(awk '/^CapBnd/ {print $2}' /proc/self/status)
+  prun --rm --privileged "$IMG" sh -c 'ocitest caps; grep Seccomp: /proc/self/status; grep " /sys " /proc/self/mountinfo; ls /dev/loop-control'
+  assert_status 0
+  # Podman gives a privileged container every capability of its own bounding set.
+  assert_match "$output" "^CapEff $bnd\$"
+  assert_match "$output" 'Seccomp:[[:space:]]+0'
+  assert_match "$output" ' /sys rw,'
+  assert_match "$output" '^/dev/loop-control$'
+}
+t "podman run --privileged: all capabilities, no seccomp, host devices, rw /sys" test_privileged
+
+test_shared_ns () {
+  local id
+  id=$(P run "${RUN[@]}" -d "$IMG" sleep 1000)
+  prun --rm --pid "container:$id" --ipc "container:$id" --uts host "$IMG" sh -c 'ps -o pid,comm; hostname'
+  assert_status 0
+  assert_match "$output" '^ +1 sleep$'
+  assert_match "$output" "^$(hostname)\$"
+  P rm -f -t 0 "$id" > /dev/null
+}
+t "podman run --pid/--ipc container:ID, --uts host (joining namespaces by path)" test_shared_ns
+
+test_oom () {
+  local id
+  id=$(P run "${RUN[@]}" -d --memory 16m --memory-swap 16m "$IMG" ocitest memhog 64)
+  assert_eq "$(P wait "$id")" 137
+  # .State.OOMKilled stays false here with runc too (conmon 2.1.6 on this v1 host), so it is
+  # not checked.
+  P rm "$id" > /dev/null
+}
+t "podman run --memory: the OOM killer ends the container (137)" test_oom
 
 done_testing

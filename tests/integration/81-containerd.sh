@@ -101,6 +101,33 @@ test_error_text () {
 }
 t "ctr run of a failing container shows ocirt's error text" test_error_text
 
+test_mount_error () {
+  crun --rm --mount "type=bind,src=$TMP/no-such-dir,dst=/x,options=rbind:ro" "$IMG" bad3 true
+  assert_failure
+  assert_match "$output" "OCI runtime create failed: .*bad3: mounts\\[[0-9]+\\].*$TMP/no-such-dir.*No such file or directory"
+  C container rm bad3 > /dev/null 2>&1 || true
+  no_state bad3; no_cgroup bad3
+}
+t "ctr run with a missing bind source: ocirt names the mount and the path" test_mount_error
+
+test_parallel () {
+  local i pids=()
+  # The shims run ocirt for several containers at once.
+  for i in 1 2 3 4 5 6; do
+    C run --runc-binary "$OCIRT" --runc-root "$RROOT" --rm "$IMG" "par$i" ocitest echo "par-$i" \
+      > "$TMP/par$i.out" 2>&1 < /dev/null &
+    pids+=($!)
+  done
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || _assert_fail "par$((i + 1)) failed" "$(cat "$TMP/par$((i + 1)).out")"
+  done
+  for i in 1 2 3 4 5 6; do
+    assert_eq "$(cat "$TMP/par$i.out")" "par-$i"
+    no_state "par$i"; no_cgroup "par$i"
+  done
+}
+t "six ctr run --rm at once" test_parallel
+
 test_detach_limits () {
   local pid bundle=$CD/state/io.containerd.runtime.v2.task/$NS/d1
   crun -d --memory-limit 67108864 --cpus 0.5 "$IMG" d1 sleep 1000
@@ -136,6 +163,10 @@ test_exec () {
   assert_eq "$output" "1000 /tmp"
   status=0; output=$(C task exec --exec-id x3 e1 sh -c 'exit 4' 2>&1) || status=$?
   assert_status 4
+  status=0
+  output=$(timeout -k 5 60 script -qec "ctr --address '$CD/containerd.sock' -n '$NS' task exec --exec-id x5 --tty e1 ocitest isatty" /dev/null < /dev/null 2>&1) || status=$?
+  assert_status 0
+  assert_match "$output" 'yes /dev/pts/[0-9]+'
   status=0; output=$(C task exec --exec-id x4 e1 /no/such/cmd 2>&1) || status=$?
   assert_failure
   assert_match "$output" 'OCI runtime exec failed: .*/no/such/cmd'
