@@ -137,8 +137,10 @@ test_oom () {
   local id
   id=$(D run "${RUN[@]}" -d --memory 16m --memory-swap 16m "$IMG" ocitest memhog 64)
   assert_eq "$(D wait "$id")" 137
-  # The shim watches the cgroup ocirt made for OOM events.
-  assert_eq "$(D inspect -f '{{.State.OOMKilled}}' "$id")" true
+  # The shim watches the cgroup ocirt made for OOM events; the event may reach dockerd after
+  # the exit.
+  wait_for 10 sh -c "[ \"\$($DOCKER -H unix://$SOCK inspect -f '{{.State.OOMKilled}}' $id)\" = true ]" \
+    || _assert_fail "OOMKilled is not true" "$(D inspect -f '{{json .State}}' "$id")"
   D rm "$id" > /dev/null
 }
 t "docker run --memory: OOM kill seen by Docker (OOMKilled, 137)" test_oom
