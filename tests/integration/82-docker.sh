@@ -41,13 +41,14 @@ cgf () { cg_file "$1" "$CGP/$2" "$3"; }
 jq -n --arg ocirt "$OCIRT" --arg dk "$DK" --arg cgp "$CGP" '{
   runtimes: { ocirt: { path: $ocirt } },
   "data-root": ($dk + "/data"), "exec-root": ($dk + "/exec"), pidfile: ($dk + "/dockerd.pid"),
+  "deprecated-key-path": ($dk + "/key.json"),
   hosts: ["unix://" + $dk + "/docker.sock"],
   iptables: false, "ip-masq": false, bridge: "none", "cgroup-parent": $cgp
 }' > "$DK/daemon.json"
 
-# dockerd writes /etc/docker/key.json and /run/docker/plugins whatever it is told, and the
-# shims put their sockets in /run/containerd/s.
-remove_if_new /etc/docker /run/docker
+# dockerd makes /run/docker/plugins whatever it is told, and the shims put their sockets in
+# /run/containerd/s.  (Its trust key, /etc/docker/key.json by default, goes to $DK.)
+remove_if_new /run/docker
 rmdir_if_new /run/containerd
 dockerd --config-file "$DK/daemon.json" > "$DK/dockerd.log" 2>&1 < /dev/null &
 DOCKERD_PID=$!
