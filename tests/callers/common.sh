@@ -53,8 +53,8 @@ stop_pid () {
 }
 
 # remove_if_new PATH...: callers write a few things outside $TMP whatever they are told
-# (containers/image's /var/lib/containers/cache, dockerd's /etc/docker/key.json and
-# /run/docker/plugins, the shims' /run/containerd/s): remove those at exit when this test
+# (containers/image's /var/lib/containers/cache, dockerd's /run/docker/plugins and
+# the shims' /run/containerd/s): remove those at exit when this test
 # file is what created them.
 remove_if_new () {
   local p

@@ -17,6 +17,8 @@ require_ocirt
 require_ocitest
 require_cmd podman conmon jq
 
+# conmon 2.1.6 writes an "oom" file into its working directory: keep that in $TMP.
+cd "$TMP" || exit 1
 PD=$TMP/podman
 OROOT=/run/ocirt
 IMG=localhost/ocirt-test:latest

@@ -41,13 +41,14 @@ cgf () { cg_file "$1" "$CGP/$2" "$3"; }
 jq -n --arg ocirt "$OCIRT" --arg dk "$DK" --arg cgp "$CGP" '{
   runtimes: { ocirt: { path: $ocirt } },
   "data-root": ($dk + "/data"), "exec-root": ($dk + "/exec"), pidfile: ($dk + "/dockerd.pid"),
+  "deprecated-key-path": ($dk + "/key.json"),
   hosts: ["unix://" + $dk + "/docker.sock"],
   iptables: false, "ip-masq": false, bridge: "none", "cgroup-parent": $cgp
 }' > "$DK/daemon.json"
 
-# dockerd writes /etc/docker/key.json and /run/docker/plugins whatever it is told, and the
-# shims put their sockets in /run/containerd/s.
-remove_if_new /etc/docker /run/docker
+# dockerd makes /run/docker/plugins whatever it is told, and the shims put their sockets in
+# /run/containerd/s.  (Its trust key, /etc/docker/key.json by default, goes to $DK.)
+remove_if_new /run/docker
 rmdir_if_new /run/containerd
 dockerd --config-file "$DK/daemon.json" > "$DK/dockerd.log" 2>&1 < /dev/null &
 DOCKERD_PID=$!
@@ -137,8 +138,10 @@ test_oom () {
   local id
   id=$(D run "${RUN[@]}" -d --memory 16m --memory-swap 16m "$IMG" ocitest memhog 64)
   assert_eq "$(D wait "$id")" 137
-  # The shim watches the cgroup ocirt made for OOM events.
-  assert_eq "$(D inspect -f '{{.State.OOMKilled}}' "$id")" true
+  # The shim watches the cgroup ocirt made for OOM events; the event may reach dockerd after
+  # the exit.
+  wait_for 10 sh -c "[ \"\$($DOCKER -H unix://$SOCK inspect -f '{{.State.OOMKilled}}' $id)\" = true ]" \
+    || _assert_fail "OOMKilled is not true" "$(D inspect -f '{{json .State}}' "$id")"
   D rm "$id" > /dev/null
 }
 t "docker run --memory: OOM kill seen by Docker (OOMKilled, 137)" test_oom
