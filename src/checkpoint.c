@@ -89,17 +89,8 @@ parse (int key, char *arg, struct argp_state *state)
     case OPT_IGNORED:
       argp_error (state, "option `%s` is not supported by ocirt", state->argv[state->next - 1]);
       break;
-    case ARGP_KEY_ARG:
-      if (a->id)
-        argp_error (state, "too many arguments: `%s`", arg);
-      a->id = arg;
-      break;
-    case ARGP_KEY_END:
-      if (a->id == NULL)
-        argp_error (state, "missing container id");
-      break;
     default:
-      return ARGP_ERR_UNKNOWN;
+      return cli_parse_id_key (key, arg, state, &a->id);
     }
   return 0;
 }

@@ -86,17 +86,8 @@ parse_create (int key, char *arg, struct argp_state *state)
       break;
     case OPT_NO_SUBREAPER:
       break;
-    case ARGP_KEY_ARG:
-      if (a->o.id)
-        argp_error (state, "too many arguments: `%s`", arg);
-      a->o.id = arg;
-      break;
-    case ARGP_KEY_END:
-      if (a->o.id == NULL)
-        argp_error (state, "missing container id");
-      break;
     default:
-      return ARGP_ERR_UNKNOWN;
+      return cli_parse_id_key (key, arg, state, &a->o.id);
     }
   return 0;
 }

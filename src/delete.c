@@ -25,17 +25,8 @@ parse_delete (int key, char *arg, struct argp_state *state)
     case 'f':
       a->force = true;
       break;
-    case ARGP_KEY_ARG:
-      if (a->id)
-        argp_error (state, "too many arguments: `%s`", arg);
-      a->id = arg;
-      break;
-    case ARGP_KEY_END:
-      if (a->id == NULL)
-        argp_error (state, "missing container id");
-      break;
     default:
-      return ARGP_ERR_UNKNOWN;
+      return cli_parse_id_key (key, arg, state, &a->id);
     }
   return 0;
 }

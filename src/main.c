@@ -85,20 +85,28 @@ cli_failf (const char *id, const char *fmt, ...)
 }
 
 error_t
-cli_parse_id (int key, char *arg, struct argp_state *state)
+cli_parse_id_key (int key, char *arg, struct argp_state *state, const char **id)
 {
-  const char **id = state->input;
-  if (key == ARGP_KEY_ARG)
+  switch (key)
     {
+    case ARGP_KEY_ARG:
       if (*id)
         argp_error (state, "too many arguments: `%s`", arg);
       *id = arg;
+      return 0;
+    case ARGP_KEY_END:
+      if (*id == NULL)
+        argp_error (state, "missing container id");
+      return 0;
+    default:
+      return ARGP_ERR_UNKNOWN;
     }
-  else if (key == ARGP_KEY_END && *id == NULL)
-    argp_error (state, "missing container id");
-  else if (key != ARGP_KEY_ARG)
-    return ARGP_ERR_UNKNOWN;
-  return 0;
+}
+
+error_t
+cli_parse_id (int key, char *arg, struct argp_state *state)
+{
+  return cli_parse_id_key (key, arg, state, state->input);
 }
 
 void

@@ -29,6 +29,9 @@ void cli_parse (const struct argp *argp, int argc, char **argv, void *input);
 
 /* argp parser for commands whose only argument is the container id (input: const char **). */
 error_t cli_parse_id (int key, char *arg, struct argp_state *state);
+/* The same for a parser with options: call it from `default:`; it takes the one container id
+ * into *id and returns ARGP_ERR_UNKNOWN for any other key. */
+error_t cli_parse_id_key (int key, char *arg, struct argp_state *state, const char **id);
 
 #define OCIRT_COMMANDS(X)                                                                        \
   X (checkpoint, "checkpoint a running container")                                               \

@@ -112,17 +112,8 @@ parse (int key, char *arg, struct argp_state *state)
     case OPT_IGNORED:
       argp_error (state, "option `%s` is not supported by ocirt", state->argv[state->next - 1]);
       break;
-    case ARGP_KEY_ARG:
-      if (a->co.id)
-        argp_error (state, "too many arguments: `%s`", arg);
-      a->co.id = arg;
-      break;
-    case ARGP_KEY_END:
-      if (a->co.id == NULL)
-        argp_error (state, "missing container id");
-      break;
     default:
-      return ARGP_ERR_UNKNOWN;
+      return cli_parse_id_key (key, arg, state, &a->co.id);
     }
   return 0;
 }

@@ -71,14 +71,8 @@ parse_update (int key, char *arg, struct argp_state *state)
       a->resources = arg;
       break;
     case ARGP_KEY_ARG:
-      if (a->id != NULL)
-        argp_error (state, "too many arguments: `%s`", arg);
-      a->id = arg;
-      break;
     case ARGP_KEY_END:
-      if (a->id == NULL)
-        argp_error (state, "missing container id");
-      break;
+      return cli_parse_id_key (key, arg, state, &a->id);
     default:
       if (key > OPT_RESOURCES && key <= OPT_BLKIO_WEIGHT)
         {

@@ -893,3 +893,23 @@ ocirt_container_delete (const char *root, const char *id, bool force, ocirt_erro
   ocirt_step_end (t, "delete: state dir");
   return 0;
 }
+
+int
+ocirt_container_pause (const char *root, const char *id, bool pause, ocirt_error_t *err)
+{
+  cleanup_container ocirt_container *c = NULL;
+  const char *verb = pause ? "pause" : "resume";
+  const char *want = pause ? "running" : "paused";
+  const char *status;
+
+  if (ocirt_container_load (root, id, true, &c, err) < 0)
+    return -1;
+  status = ocirt_container_status (c);
+  if (strcmp (status, want) != 0)
+    return ocirt_error_set (err, EINVAL, "cannot %s a container that is %s (it must be %s)", verb, status, want);
+  if (c->cgroup == NULL)
+    return ocirt_error_set (err, EINVAL, "cannot %s: the container has no cgroup", verb);
+  if (ocirt_cgroup_freeze (c->cgroup, pause, err) < 0)
+    return ocirt_error_wrap (err, "%s cgroup %s", verb, ocirt_cgroup_get_path (c->cgroup));
+  return 0;
+}

@@ -69,6 +69,8 @@ int ocirt_container_kill (const char *root, const char *id, int sig, bool all, o
 int ocirt_container_setup_cgroup (ocirt_container *c, const char *id, ocirt_error_t *err);
 /* The runtime-spec state (status computed live, paused from the cgroup). */
 int ocirt_container_state (const char *root, const char *id, oci_state **out, ocirt_error_t *err);
+/* pause (freeze the cgroup of a running container) or resume (thaw a paused one). */
+int ocirt_container_pause (const char *root, const char *id, bool pause, ocirt_error_t *err);
 /* Open a container for commands that need its record and cgroup (update, pause, ps, events). */
 int ocirt_container_load (const char *root, const char *id, bool lock, ocirt_container **out, ocirt_error_t *err);
 /* Fill an oci_state from a loaded container. */
