@@ -490,7 +490,8 @@ typedef struct
   char *rootfs;
   char *config_path;
   char *created;       /* RFC 3339 */
-  char *status;        /* last status recorded (created, running, stopped, paused) */
+  char *status;        /* recorded at create ("created") and checkpoint ("stopped"); the live
+                        * status is computed from the pid and exec.fifo (state.h) */
   char *cgroup_path;   /* the cgroup path ocirt resolved and created, "" = none */
   char *cgroup_driver; /* "v1", "v2", "none" */
   bool cgroup_owned;   /* ocirt created the leaf and must remove it */

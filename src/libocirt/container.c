@@ -765,11 +765,9 @@ ocirt_container_start (const char *root, const char *id, ocirt_container *given,
   t = ocirt_step_begin ();
   if (open_and_read_fifo (c, err) < 0)
     return -1;
+  /* The fifo's absence is what makes the status "running" (ocirt_state_status): no need to
+   * rewrite status.json on this path. */
   unlinkat (c->dir->dir_fd, OCIRT_EXEC_FIFO, 0);
-  free (c->status->status);
-  c->status->status = xstrdup ("running");
-  if (ocirt_status_save (c->dir, c->status, err) < 0)
-    return -1;
   ocirt_step_end (t, "start");
   if (c->config && c->config->hooks && c->config->hooks->poststart.len)
     {

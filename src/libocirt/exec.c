@@ -338,9 +338,6 @@ child_setup (struct exec_ctx *x, char **exec_path, ocirt_error_t *err)
   bool setgroups_ok = true, joined_user = false;
   size_t i;
 
-  /* The runtime puts us in the cgroup first. */
-  if (ocirt_sync_expect (x->sync[1], SYNC_GO, &msg, NULL, err) < 0)
-    return -1;
   /* Raising a hard rlimit needs CAP_SYS_RESOURCE in the initial user namespace: before setns. */
   if (ocirt_process_apply_rlimits (p, err) < 0)
     return -1;
@@ -373,6 +370,11 @@ child_setup (struct exec_ctx *x, char **exec_path, ocirt_error_t *err)
   if (ocirt_process_close_fds (x->o->preserve_fds, err) < 0)
     return -1;
   if (ocirt_process_find_exec (p, exec_path, err) < 0)
+    return -1;
+  /* The runtime has been putting us in the cgroup meanwhile (on v1 the first cgroup.procs
+   * write can wait for an RCU grace period): wait for it before seccomp and the credentials,
+   * so the program starts in the cgroup. */
+  if (ocirt_sync_expect (x->sync[1], SYNC_GO, &msg, NULL, err) < 0)
     return -1;
   if (x->seccomp && ocirt_seccomp_wants_notify (x->seccomp))
     {
@@ -673,7 +675,14 @@ ocirt_container_exec (ocirt_exec_opts *o, ocirt_error_t *err)
       ocirt_error_set (err, ENOENT, "--cgroup: the container has no cgroup");
       goto out;
     }
-  if (ocirt_sync_send (x.sync[0], SYNC_GO, 0, -1, err) < 0 || parent_loop (&x, pid, &master, err) < 0)
+  /* The child may have failed already (its error is queued for parent_loop to read). */
+  if (ocirt_sync_send (x.sync[0], SYNC_GO, 0, -1, err) < 0)
+    {
+      if ((*err)->status != EPIPE)
+        goto out;
+      ocirt_error_release (err);
+    }
+  if (parent_loop (&x, pid, &master, err) < 0)
     goto out;
   if (o->pid_file && write_pid_file (o->pid_file, pid, err) < 0)
     goto out;
