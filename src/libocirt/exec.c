@@ -335,7 +335,7 @@ child_setup (struct exec_ctx *x, char **exec_path, ocirt_error_t *err)
   const oci_process *p = x->o->process;
   const oci_linux *l = x->c->config ? x->c->config->linux_ : NULL;
   struct ocirt_sync_msg msg;
-  bool setgroups_ok = true, joined_user = false;
+  bool joined_user = false;
   size_t i;
 
   /* Raising a hard rlimit needs CAP_SYS_RESOURCE in the initial user namespace: before setns. */
@@ -386,27 +386,7 @@ child_setup (struct exec_ctx *x, char **exec_path, ocirt_error_t *err)
         return -1;
       x->seccomp = NULL;
     }
-  if (x->seccomp && !p->no_new_privileges && ocirt_seccomp_install (x->seccomp, NULL, err) < 0)
-    return -1;
-  if (p->capabilities && ocirt_caps_apply_bounding (p->capabilities, err) < 0)
-    return -1;
-  if (joined_user)
-    {
-      cleanup_free char *sg = NULL;
-      if (read_file_at (AT_FDCWD, "/proc/self/setgroups", &sg, NULL, NULL) == 0)
-        setgroups_ok = has_prefix (sg, "allow");
-    }
-  if (ocirt_process_set_user (p, setgroups_ok, err) < 0)
-    return -1;
-  if (p->capabilities && ocirt_caps_apply (p->capabilities, err) < 0)
-    return -1;
-  if (ocirt_process_chdir (p, err) < 0)
-    return -1;
-  if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-    return ocirt_error_errno (err, "prctl PR_SET_NO_NEW_PRIVS");
-  if (x->seccomp && p->no_new_privileges && ocirt_seccomp_install (x->seccomp, NULL, err) < 0)
-    return -1;
-  return 0;
+  return ocirt_process_drop_privileges (p, x->seccomp, joined_user, err);
 }
 
 static void __attribute__ ((noreturn))

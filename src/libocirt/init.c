@@ -265,32 +265,10 @@ finish (struct ocirt_init_args *a, ocirt_error_t *err)
 {
   const oci_config *c = a->config;
   const oci_process *p = c->process;
-  bool setgroups_ok = true;
 
   if (c->hooks && ocirt_hooks_run_in_container (&c->hooks->start_container, "startContainer", a->state, "created", err) < 0)
     return -1;
-  /* Without no_new_privs, installing a filter needs CAP_SYS_ADMIN: do it while we have it. */
-  if (a->seccomp && !p->no_new_privileges && ocirt_seccomp_install (a->seccomp, NULL, err) < 0)
-    return -1;
-  if (p->capabilities && ocirt_caps_apply_bounding (p->capabilities, err) < 0)
-    return -1;
-  if (a->ns->new_user)
-    {
-      cleanup_free char *sg = NULL;
-      if (read_file_at (AT_FDCWD, "/proc/self/setgroups", &sg, NULL, NULL) == 0)
-        setgroups_ok = has_prefix (sg, "allow");
-    }
-  if (ocirt_process_set_user (p, setgroups_ok, err) < 0)
-    return -1;
-  if (p->capabilities && ocirt_caps_apply (p->capabilities, err) < 0)
-    return -1;
-  if (ocirt_process_chdir (p, err) < 0)
-    return -1;
-  if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-    return ocirt_error_errno (err, "prctl PR_SET_NO_NEW_PRIVS");
-  if (a->seccomp && p->no_new_privileges && ocirt_seccomp_install (a->seccomp, NULL, err) < 0)
-    return -1;
-  return 0;
+  return ocirt_process_drop_privileges (p, a->seccomp, a->ns->new_user, err);
 }
 
 void

@@ -14,10 +14,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "log.h"
 #include "paths.h"
 #include "procfs.h"
 #include "process.h"
+#include "seccomp.h"
 #include "utils.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -377,5 +379,33 @@ ocirt_process_apply_final_affinity (const oci_process *p, ocirt_error_t *err)
   /* "initial" covered the setup; "final" is what the process runs with. */
   if (p->exec_cpu_affinity && p->exec_cpu_affinity->final && p->exec_cpu_affinity->final[0])
     return apply_cpu_affinity (p->exec_cpu_affinity->final, err);
+  return 0;
+}
+
+int
+ocirt_process_drop_privileges (const oci_process *p, struct ocirt_seccomp *sc, bool in_userns, ocirt_error_t *err)
+{
+  bool setgroups_ok = true;
+
+  if (sc && !p->no_new_privileges && ocirt_seccomp_install (sc, NULL, err) < 0)
+    return -1;
+  if (p->capabilities && ocirt_caps_apply_bounding (p->capabilities, err) < 0)
+    return -1;
+  if (in_userns)
+    {
+      cleanup_free char *sg = NULL;
+      if (read_file_at (AT_FDCWD, "/proc/self/setgroups", &sg, NULL, NULL) == 0)
+        setgroups_ok = has_prefix (sg, "allow");
+    }
+  if (ocirt_process_set_user (p, setgroups_ok, err) < 0)
+    return -1;
+  if (p->capabilities && ocirt_caps_apply (p->capabilities, err) < 0)
+    return -1;
+  if (ocirt_process_chdir (p, err) < 0)
+    return -1;
+  if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return ocirt_error_errno (err, "prctl PR_SET_NO_NEW_PRIVS");
+  if (sc && p->no_new_privileges && ocirt_seccomp_install (sc, NULL, err) < 0)
+    return -1;
   return 0;
 }
