@@ -417,23 +417,21 @@ write_pid_file (const char *path, pid_t pid, ocirt_error_t *err)
 }
 
 /* How the init gets into a cgroup when clone3 can't put it there (v1, or no
- * CLONE_INTO_CGROUP): the parent writes its pid while the child works, unless a new cgroup
- * namespace is wanted, whose root is the cgroup at unshare time: then the child joins itself
- * (through procs fds the parent opened) and unshares after. */
+ * CLONE_INTO_CGROUP): it writes itself into the procs files the parent opened, first thing
+ * after the clone, so that everything its setup allocates (mounts, pages) is charged to the
+ * container's cgroup and counts against its limits.  A new cgroup namespace is then unshared
+ * after the join: its root is the cgroup the process is in at unshare time. */
 static int
-plan_cgroup_join (ocirt_container *c, struct ocirt_init_args *a, uint64_t *flags, bool *parent_join,
-                  ocirt_error_t *err)
+plan_cgroup_join (ocirt_container *c, struct ocirt_init_args *a, uint64_t *flags, ocirt_error_t *err)
 {
-  if (!(*flags & CLONE_NEWCGROUP))
-    {
-      *parent_join = true;
-      return 0;
-    }
   if (ocirt_cgroup_prepare_join (c->cgroup, err) < 0)
     return -1;
   a->cgroup_join = true;
-  a->unshare_cgroupns_after_join = true;
-  *flags &= ~(uint64_t) CLONE_NEWCGROUP;
+  if (*flags & CLONE_NEWCGROUP)
+    {
+      a->unshare_cgroupns_after_join = true;
+      *flags &= ~(uint64_t) CLONE_NEWCGROUP;
+    }
   return 0;
 }
 
@@ -449,7 +447,6 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
   oci_config *cfg;
   size_t len;
   int cgroup_fd = -1;
-  bool parent_join = false;
   uint64_t flags, t;
 
   if (ocirt_validate_id (o->id, err) < 0)
@@ -558,7 +555,7 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
   if (c->cgroup)
     {
       cgroup_fd = ocirt_cgroup_clone_fd (c->cgroup, NULL);
-      if (cgroup_fd < 0 && plan_cgroup_join (c, &a, &flags, &parent_join, err) < 0)
+      if (cgroup_fd < 0 && plan_cgroup_join (c, &a, &flags, err) < 0)
         goto fail;
     }
   t = ocirt_step_begin ();
@@ -566,7 +563,7 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
   if (c->pid < 0 && cgroup_fd >= 0 && (errno == EINVAL || errno == EOPNOTSUPP || errno == E2BIG))
     {
       /* No CLONE_INTO_CGROUP (kernel before 5.7): join after the clone instead. */
-      if (plan_cgroup_join (c, &a, &flags, &parent_join, err) < 0)
+      if (plan_cgroup_join (c, &a, &flags, err) < 0)
         goto fail;
       c->pid = clone_init (flags, -1, &c->pidfd);
     }
@@ -595,15 +592,6 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
     {
       if (ocirt_ns_write_id_maps (c->pid, cfg->linux_, err) < 0 || ocirt_sync_send (x.sync[0], SYNC_GO, 0, -1, err) < 0)
         goto fail;
-    }
-  if (parent_join)
-    {
-      /* While the child sets up its mounts (the first cgroup.procs write on v1 can wait for
-       * an RCU grace period); it is in before READY, so before any user code runs. */
-      uint64_t tj = ocirt_step_begin ();
-      if (ocirt_cgroup_enter (c->cgroup, c->pid, NULL, err) < 0)
-        goto fail;
-      ocirt_step_end (tj, "cgroup join (parent, overlapping the child's setup)");
     }
   if (parent_loop (&x, o, st, err) < 0)
     goto fail;

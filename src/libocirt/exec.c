@@ -338,6 +338,9 @@ child_setup (struct exec_ctx *x, char **exec_path, ocirt_error_t *err)
   bool joined_user = false;
   size_t i;
 
+  /* The runtime puts us in the cgroup first, so what we allocate is charged there. */
+  if (ocirt_sync_expect (x->sync[1], SYNC_GO, &msg, NULL, err) < 0)
+    return -1;
   /* Raising a hard rlimit needs CAP_SYS_RESOURCE in the initial user namespace: before setns. */
   if (ocirt_process_apply_rlimits (p, err) < 0)
     return -1;
@@ -370,11 +373,6 @@ child_setup (struct exec_ctx *x, char **exec_path, ocirt_error_t *err)
   if (ocirt_process_close_fds (x->o->preserve_fds, err) < 0)
     return -1;
   if (ocirt_process_find_exec (p, exec_path, err) < 0)
-    return -1;
-  /* The runtime has been putting us in the cgroup meanwhile (on v1 the first cgroup.procs
-   * write can wait for an RCU grace period): wait for it before seccomp and the credentials,
-   * so the program starts in the cgroup. */
-  if (ocirt_sync_expect (x->sync[1], SYNC_GO, &msg, NULL, err) < 0)
     return -1;
   if (x->seccomp && ocirt_seccomp_wants_notify (x->seccomp))
     {
