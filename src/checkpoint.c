@@ -115,16 +115,8 @@ ocirt_command_checkpoint (int argc, char **argv)
                               "ocirt checkpoint: checkpoint a running container with CRIU\v", NULL, help_filter, NULL };
   struct args a = { .o = { .manage_cgroups_mode = -1 } };
   cleanup_error ocirt_error_t err = NULL;
-  cleanup_free char *image = NULL;
 
   cli_parse (&argp, argc, argv, &a);
-  if (a.o.image_path == NULL)
-    {
-      /* runc's default: ./checkpoint */
-      cleanup_free char *cwd = getcwd (NULL, 0);
-      image = xasprintf ("%s/checkpoint", cwd ? cwd : ".");
-      a.o.image_path = image;
-    }
   if (ocirt_container_checkpoint (ocirt_opts.root, a.id, &a.o, &err) < 0)
     {
       ocirt_error_wrap (&err, "checkpoint");

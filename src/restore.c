@@ -138,16 +138,9 @@ ocirt_command_restore (int argc, char **argv)
   struct args a = { .o = { .manage_cgroups_mode = -1 } };
   cleanup_error ocirt_error_t err = NULL;
   cleanup_container ocirt_container *c = NULL;
-  cleanup_free char *image = NULL;
   int ret;
 
   cli_parse (&argp, argc, argv, &a);
-  if (a.o.image_path == NULL)
-    {
-      cleanup_free char *cwd = getcwd (NULL, 0);
-      image = xasprintf ("%s/checkpoint", cwd ? cwd : ".");
-      a.o.image_path = image;
-    }
   a.co.root = ocirt_opts.root;
   a.co.systemd_cgroup = ocirt_opts.systemd_cgroup;
   a.co.detached = a.detach;

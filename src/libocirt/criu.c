@@ -424,13 +424,26 @@ save_descriptors (int image_fd, pid_t pid, ocirt_error_t *err)
   return write_file_atomic_at (image_fd, DESCRIPTORS, text, len, 0600, err);
 }
 
+/* --image-path, or runc's default ./checkpoint (made absolute, for the messages). */
+static const char *
+image_path_of (const ocirt_criu_opts *o, char **storage)
+{
+  cleanup_free char *cwd = NULL;
+  if (o->image_path)
+    return o->image_path;
+  cwd = getcwd (NULL, 0);
+  *storage = xasprintf ("%s/checkpoint", cwd ? cwd : ".");
+  return *storage;
+}
+
 int
 ocirt_container_checkpoint (const char *root, const char *id, const ocirt_criu_opts *o, ocirt_error_t *err)
 {
   cleanup_container ocirt_container *c = NULL;
   cleanup_close int image_fd = -1, work_fd = -1;
-  cleanup_free char *freezer = NULL;
-  const char *status, *work_path = o->work_path ? o->work_path : o->image_path;
+  cleanup_free char *freezer = NULL, *default_image = NULL;
+  const char *image_path = image_path_of (o, &default_image);
+  const char *status, *work_path = o->work_path ? o->work_path : image_path;
   int ret;
 
   if (load_libcriu (err) < 0)
@@ -449,7 +462,7 @@ ocirt_container_checkpoint (const char *root, const char *id, const ocirt_criu_o
   if (!lc.check_version (LIBCRIU_MIN_VERSION))
     return ocirt_error_set (err, ENOTSUP, "criu is too old (3.15 or newer is needed)");
 
-  image_fd = open_dir (o->image_path, true, err);
+  image_fd = open_dir (image_path, true, err);
   if (image_fd < 0)
     return ocirt_error_wrap (err, "--image-path");
   lc.set_images_dir_fd (image_fd);
@@ -469,7 +482,7 @@ ocirt_container_checkpoint (const char *root, const char *id, const ocirt_criu_o
       if (o->parent_path[0] == '/')
         return ocirt_error_set (err, EINVAL, "--parent-path %s: must be relative to the image path", o->parent_path);
       if (fstatat (image_fd, o->parent_path, &st, 0) < 0 || !S_ISDIR (st.st_mode))
-        return ocirt_error_set (err, errno ? errno : ENOTDIR, "--parent-path %s/%s: not a directory", o->image_path,
+        return ocirt_error_set (err, errno ? errno : ENOTDIR, "--parent-path %s/%s: not a directory", image_path,
                                 o->parent_path);
       if (lc.set_parent_images (o->parent_path) < 0)
         return ocirt_error_set (err, ENOMEM, "criu: set parent images");
@@ -702,7 +715,9 @@ ocirt_container_restore (const ocirt_create_opts *co, const ocirt_criu_opts *o, 
 {
   cleanup_free char *bundle = NULL, *rootfs = NULL, *data = NULL, *config_path = NULL, *criu_root = NULL;
   cleanup_close int image_fd = -1, work_fd = -1, netns_fd = -1, pidns_fd = -1;
-  const char *work_path = o->work_path ? o->work_path : o->image_path;
+  cleanup_free char *default_image = NULL;
+  const char *image_path = image_path_of (o, &default_image);
+  const char *work_path = o->work_path ? o->work_path : image_path;
   int ns_fds[2] = { -1, -1 };
   oci_config *cfg = NULL;
   ocirt_container *c;
@@ -742,7 +757,7 @@ ocirt_container_restore (const ocirt_create_opts *co, const ocirt_criu_opts *o, 
         goto fail;
       }
   }
-  image_fd = open_dir (o->image_path, false, err);
+  image_fd = open_dir (image_path, false, err);
   if (image_fd < 0)
     {
       ocirt_error_wrap (err, "--image-path");

@@ -26,7 +26,7 @@
 
 typedef struct
 {
-  const char *image_path;  /* required */
+  const char *image_path;  /* NULL = ./checkpoint, as runc */
   const char *work_path;   /* logs; NULL = image_path */
   const char *parent_path; /* previous (pre-)dump, relative to image_path */
   bool leave_running;
