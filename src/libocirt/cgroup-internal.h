@@ -23,7 +23,7 @@ struct cg_hier
   char *dir;         /* mnt + cgroup path: the leaf directory */
   char **created;    /* directories we created (full paths), shallowest first */
   size_t n_created;
-  int join_fd; /* cgroup.procs opened by prepare_join, -1 */
+  int join_fd; /* v1 tasks or v2 cgroup.procs, opened by prepare_join; -1 */
 };
 
 struct ocirt_cgroup

@@ -657,13 +657,25 @@ ocirt_cgroup_clone_fd (ocirt_cgroup *cg, ocirt_error_t *err)
   return cg->clone_fd;
 }
 
+/* The file a process writes "0" to, to move itself into a hierarchy's leaf.  On v1 that is
+ * `tasks`: it moves only the calling thread, which for the single-threaded processes that join
+ * (a freshly cloned init or exec child) is the whole process, and the kernel then skips the
+ * global cgroup_threadgroup_rwsem write lock, whose taker first waits for an RCU grace period
+ * (1 to 15 ms on a 2-CPU host; cgroup.procs pays it, as runc and crun do).  v2 has no such
+ * shortcut (and thread moves across domains fail there): cgroup.procs. */
+static const char *
+self_join_file (const ocirt_cgroup *cg)
+{
+  return cg->mode == OCIRT_CGROUP_MODE_V1 ? "tasks" : "cgroup.procs";
+}
+
 int
 ocirt_cgroup_prepare_join (ocirt_cgroup *cg, ocirt_error_t *err)
 {
   size_t i;
   for (i = 0; i < cg->nh; i++)
     {
-      cleanup_free char *p = xasprintf ("%s/cgroup.procs", cg->h[i].dir);
+      cleanup_free char *p = xasprintf ("%s/%s", cg->h[i].dir, self_join_file (cg));
       if (cg->h[i].join_fd >= 0)
         continue;
       cg->h[i].join_fd = open (p, O_WRONLY | O_CLOEXEC);
@@ -686,7 +698,7 @@ ocirt_cgroup_join_self (ocirt_cgroup *cg, ocirt_error_t *err)
       if (cg->h[i].join_fd < 0)
         return ocirt_error_set (err, EBADF, "join cgroup %s: prepare_join was not called", cg->h[i].dir);
       if (write (cg->h[i].join_fd, "0", 1) != 1)
-        return ocirt_error_errno (err, "write 0 to %s/cgroup.procs", cg->h[i].dir);
+        return ocirt_error_errno (err, "write 0 to %s/%s", cg->h[i].dir, self_join_file (cg));
     }
   return 0;
 }

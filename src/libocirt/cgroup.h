@@ -3,7 +3,7 @@
  *
  * Lifetime: create() makes the cgroup(s) and applies linux.resources before any process is in
  * them; the container's init is then placed with CLONE_INTO_CGROUP (v2, clone_fd()) or by the
- * child writing "0" to procs fds the parent opened (prepare_join() / join_self()), so no extra
+ * child writing "0" to join fds the parent opened (prepare_join() / join_self()), so no extra
  * parent/child round trip is needed.  The path is saved in the state dir (ocirt_status) and
  * load() gets the manager back for update/pause/kill/delete. */
 #ifndef OCIRT_CGROUP_H
@@ -69,7 +69,7 @@ ocirt_cgroup_mode ocirt_cgroup_get_mode (const ocirt_cgroup *cg);
 /* v2: an O_DIRECTORY fd of the leaf for clone3(CLONE_INTO_CGROUP); -1 on v1.  Owned by cg. */
 int ocirt_cgroup_clone_fd (ocirt_cgroup *cg, ocirt_error_t *err);
 
-/* Parent, before clone: open the cgroup.procs (v2) or <controller>/cgroup.procs (v1) files. */
+/* Parent, before clone: open the cgroup.procs (v2) or <controller>/tasks (v1) files. */
 int ocirt_cgroup_prepare_join (ocirt_cgroup *cg, ocirt_error_t *err);
 /* Child, right after clone (still sharing nothing with the parent but these fds): write "0". */
 int ocirt_cgroup_join_self (ocirt_cgroup *cg, ocirt_error_t *err);

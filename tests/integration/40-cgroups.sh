@@ -44,6 +44,46 @@ test_memory_files () {
 }
 t "memory limit, reservation, swap, swappiness, kernelTCP land in the cgroup files" test_memory_files
 
+# The init joins on its own (v1: "0" to each hierarchy's tasks file; v2: CLONE_INTO_CGROUP):
+# it must end up, as a whole process, in the leaf of every hierarchy.
+test_init_in_every_hierarchy () {
+  make_bundle "$TMP/every"
+  cfg "$BUNDLE" '.process.args = ["/init","sleep","30"]'
+  ocirt_create every
+  assert_success
+  local pid root n=0 roots=0
+  pid=$(ocirt_state every pid)
+  for root in $(cg_all_roots); do
+    roots=$((roots + 1))
+    [ -d "$root/$CGROUP_PREFIX/every" ] || _assert_fail "no cgroup in $root"
+    assert_eq "$(cat "$root/$CGROUP_PREFIX/every/cgroup.procs")" "$pid" "cgroup.procs of $root"
+    n=$((n + 1))
+  done
+  [ $roots -gt 0 ] || _assert_fail "no cgroup hierarchy found"
+  # /proc/PID/cgroup names the container's cgroup for every controller hierarchy
+  if [ $CG_MODE = v1 ]; then
+    assert_eq "$(grep -Ec "^[0-9]+:[a-z_,]+:/$CGROUP_PREFIX/every\$" "/proc/$pid/cgroup")" "$n"
+  else
+    assert_eq "$(cat "/proc/$pid/cgroup")" "0::/$CGROUP_PREFIX/every"
+  fi
+  ocirt_cmd delete -f every
+  assert_success
+  assert_no_leftovers every
+}
+t "the init is in the container's cgroup in every hierarchy" test_init_in_every_hierarchy
+
+# What the init allocates while setting up (its mounts, its pages) is charged to the container:
+# a limit far below what that needs makes create fail, naming the limit, and leaves nothing.
+test_setup_is_charged () {
+  make_bundle "$TMP/tiny"
+  cfg "$BUNDLE" '.linux.resources.memory = {limit: 16384} | .process.args = ["/init","true"]'
+  ocirt_create tiny
+  assert_failure
+  assert_match "$stderr" "linux.resources.memory.limit"
+  assert_no_leftovers tiny
+}
+t "a 16 KiB memory limit fails create: the init's setup is charged to its cgroup" test_setup_is_charged
+
 test_disable_oom_killer () {
   [ $CG_MODE = v1 ] || skip_test "disableOOMKiller is v1 only (warned and ignored on v2)"
   make_bundle "$TMP/nooom"
