@@ -23,7 +23,8 @@ struct cg_hier
   char *dir;         /* mnt + cgroup path: the leaf directory */
   char **created;    /* directories we created (full paths), shallowest first */
   size_t n_created;
-  int join_fd; /* v1 tasks or v2 cgroup.procs, opened by prepare_join; -1 */
+  int join_fd;     /* v1 tasks or v2 cgroup.procs, opened by prepare_join; -1 */
+  char *join_path; /* its path (for errors) */
 };
 
 struct ocirt_cgroup

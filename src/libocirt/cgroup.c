@@ -133,6 +133,7 @@ cg_hier_free (struct cg_hier *h, size_t n)
       free (h[i].created);
       if (h[i].join_fd >= 0)
         close (h[i].join_fd);
+      free (h[i].join_path);
     }
   free (h);
 }
@@ -643,20 +644,6 @@ ocirt_cgroup_get_mode (const ocirt_cgroup *cg)
 
 /* ---- joining ----------------------------------------------------------------------------- */
 
-int
-ocirt_cgroup_clone_fd (ocirt_cgroup *cg, ocirt_error_t *err)
-{
-  if (cg->mode != OCIRT_CGROUP_MODE_V2)
-    return -1;
-  if (cg->clone_fd < 0)
-    {
-      cg->clone_fd = open (cg->h[0].dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (cg->clone_fd < 0)
-        return ocirt_error_errno (err, "open %s", cg->h[0].dir);
-    }
-  return cg->clone_fd;
-}
-
 /* The file a process writes "0" to, to move itself into a hierarchy's leaf.  On v1 that is
  * `tasks`: it moves only the calling thread, which for the single-threaded processes that join
  * (a freshly cloned init or exec child) is the whole process, and the kernel then skips the
@@ -669,24 +656,66 @@ self_join_file (const ocirt_cgroup *cg)
   return cg->mode == OCIRT_CGROUP_MODE_V1 ? "tasks" : "cgroup.procs";
 }
 
-int
-ocirt_cgroup_prepare_join (ocirt_cgroup *cg, ocirt_error_t *err)
+/* exec --cgroup SUB: make the sub-cgroup below the leaf of hierarchy h if needed. */
+static int
+make_sub (ocirt_cgroup *cg, const struct cg_hier *h, const char *dir, ocirt_error_t *err)
 {
-  size_t i;
-  for (i = 0; i < cg->nh; i++)
+  if (mkdir (dir, 0755) < 0 && errno != EEXIST)
+    return ocirt_error_errno (err, "mkdir %s", dir);
+  if (cg->mode == OCIRT_CGROUP_MODE_V1 && cg_has_controller (h->controllers, "cpuset"))
+    return cg_v1_prepare_level (h->dir, dir, err);
+  return 0;
+}
+
+static int
+open_join (ocirt_cgroup *cg, struct cg_hier *h, const char *sub, ocirt_error_t *err)
+{
+  cleanup_free char *dir = sub ? xasprintf ("%s/%s", h->dir, sub) : xstrdup (h->dir);
+
+  if (sub && make_sub (cg, h, dir, err) < 0)
+    return -1;
+  h->join_path = xasprintf ("%s/%s", dir, self_join_file (cg));
+  h->join_fd = open (h->join_path, O_WRONLY | O_CLOEXEC);
+  if (h->join_fd < 0)
+    return ocirt_error_errno (err, "open %s", h->join_path);
+  if (cg->mode == OCIRT_CGROUP_MODE_V2)
     {
-      cleanup_free char *p = xasprintf ("%s/%s", cg->h[i].dir, self_join_file (cg));
-      if (cg->h[i].join_fd >= 0)
-        continue;
-      cg->h[i].join_fd = open (p, O_WRONLY | O_CLOEXEC);
-      if (cg->h[i].join_fd < 0)
-        {
-          int ret = ocirt_error_errno (err, "open %s", p);
-          ocirt_cgroup_close_join (cg);
-          return ret;
-        }
+      cg->clone_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (cg->clone_fd < 0)
+        return ocirt_error_errno (err, "open %s", dir);
     }
   return 0;
+}
+
+int
+ocirt_cgroup_prepare_join (ocirt_cgroup *cg, const char *sub, ocirt_error_t *err)
+{
+  size_t i;
+
+  if (sub && *sub == '\0')
+    sub = NULL;
+  if (sub)
+    {
+      cleanup_free char *norm = NULL;
+      if (sub[0] == '/')
+        return ocirt_error_set (err, EINVAL, "invalid sub-cgroup `%s`: must be relative", sub);
+      if (normalize (sub, &norm, err) < 0)
+        return -1;
+    }
+  ocirt_cgroup_close_join (cg);
+  for (i = 0; i < cg->nh; i++)
+    if (open_join (cg, &cg->h[i], sub, err) < 0)
+      {
+        ocirt_cgroup_close_join (cg);
+        return -1;
+      }
+  return 0;
+}
+
+int
+ocirt_cgroup_clone_fd (const ocirt_cgroup *cg)
+{
+  return cg->clone_fd;
 }
 
 int
@@ -698,7 +727,7 @@ ocirt_cgroup_join_self (ocirt_cgroup *cg, ocirt_error_t *err)
       if (cg->h[i].join_fd < 0)
         return ocirt_error_set (err, EBADF, "join cgroup %s: prepare_join was not called", cg->h[i].dir);
       if (write (cg->h[i].join_fd, "0", 1) != 1)
-        return ocirt_error_errno (err, "write 0 to %s/%s", cg->h[i].dir, self_join_file (cg));
+        return ocirt_error_errno (err, "write 0 to %s", cg->h[i].join_path);
     }
   return 0;
 }
@@ -708,50 +737,18 @@ ocirt_cgroup_close_join (ocirt_cgroup *cg)
 {
   size_t i;
   for (i = 0; i < cg->nh; i++)
-    if (cg->h[i].join_fd >= 0)
-      {
+    {
+      if (cg->h[i].join_fd >= 0)
         close (cg->h[i].join_fd);
-        cg->h[i].join_fd = -1;
-      }
-}
-
-int
-ocirt_cgroup_enter (ocirt_cgroup *cg, pid_t pid, const char *sub, ocirt_error_t *err)
-{
-  size_t i;
-  int ret;
-
-  if (sub && *sub)
-    {
-      cleanup_free char *norm = NULL;
-      if (sub[0] == '/')
-        return ocirt_error_set (err, EINVAL, "invalid sub-cgroup `%s`: must be relative", sub);
-      ret = normalize (sub, &norm, err);
-      if (ret < 0)
-        return ret;
+      cg->h[i].join_fd = -1;
+      free (cg->h[i].join_path);
+      cg->h[i].join_path = NULL;
     }
-  for (i = 0; i < cg->nh; i++)
+  if (cg->clone_fd >= 0)
     {
-      cleanup_free char *dir = NULL;
-      if (sub && *sub)
-        {
-          dir = xasprintf ("%s/%s", cg->h[i].dir, sub);
-          if (mkdir (dir, 0755) < 0 && errno != EEXIST)
-            return ocirt_error_errno (err, "mkdir %s", dir);
-          if (cg->mode == OCIRT_CGROUP_MODE_V1 && cg_has_controller (cg->h[i].controllers, "cpuset"))
-            {
-              ret = cg_v1_prepare_level (cg->h[i].dir, dir, err);
-              if (ret < 0)
-                return ret;
-            }
-        }
-      else
-        dir = xstrdup (cg->h[i].dir);
-      ret = cg_writef (dir, "cgroup.procs", err, "%d", (int) pid);
-      if (ret < 0)
-        return ret;
+      close (cg->clone_fd);
+      cg->clone_fd = -1;
     }
-  return 0;
 }
 
 /* ---- update / freeze --------------------------------------------------------------------- */

@@ -2,9 +2,9 @@
  * a systemd driver can be added behind the same calls.
  *
  * Lifetime: create() makes the cgroup(s) and applies linux.resources before any process is in
- * them; the container's init is then placed with CLONE_INTO_CGROUP (v2, clone_fd()) or by the
- * child writing "0" to join fds the parent opened (prepare_join() / join_self()), so no extra
- * parent/child round trip is needed.  The path is saved in the state dir (ocirt_status) and
+ * them; the container's init (and an exec process) is then placed with CLONE_INTO_CGROUP (v2,
+ * clone_fd()) or by the child writing "0" to join fds the parent opened (prepare_join() /
+ * join_self()), so no extra parent/child round trip is needed.  The path is saved in the state dir (ocirt_status) and
  * load() gets the manager back for update/pause/kill/delete. */
 #ifndef OCIRT_CGROUP_H
 #define OCIRT_CGROUP_H
@@ -66,19 +66,17 @@ bool ocirt_cgroup_owns_leaf (const ocirt_cgroup *cg);
 const char *ocirt_cgroup_get_path (const ocirt_cgroup *cg);
 ocirt_cgroup_mode ocirt_cgroup_get_mode (const ocirt_cgroup *cg);
 
-/* v2: an O_DIRECTORY fd of the leaf for clone3(CLONE_INTO_CGROUP); -1 on v1.  Owned by cg. */
-int ocirt_cgroup_clone_fd (ocirt_cgroup *cg, ocirt_error_t *err);
-
-/* Parent, before clone: open the cgroup.procs (v2) or <controller>/tasks (v1) files. */
-int ocirt_cgroup_prepare_join (ocirt_cgroup *cg, ocirt_error_t *err);
+/* Parent, before clone: open what the child needs to get into the leaf, or into its
+ * sub-cgroup `sub` (exec --cgroup: relative, no ".."; made if missing; NULL for the leaf):
+ * the v1 <controller>/tasks files or the v2 cgroup.procs, and on v2 the directory for
+ * clone3(CLONE_INTO_CGROUP).  A single-threaded child then joins with join_self(). */
+int ocirt_cgroup_prepare_join (ocirt_cgroup *cg, const char *sub, ocirt_error_t *err);
+/* v2: the O_DIRECTORY fd opened by prepare_join, for CLONE_INTO_CGROUP; -1 on v1.  Owned by cg. */
+int ocirt_cgroup_clone_fd (const ocirt_cgroup *cg);
 /* Child, right after clone (still sharing nothing with the parent but these fds): write "0". */
 int ocirt_cgroup_join_self (ocirt_cgroup *cg, ocirt_error_t *err);
-/* Parent side, close the fds opened by prepare_join. */
+/* Parent side, after the clone: close the fds opened by prepare_join. */
 void ocirt_cgroup_close_join (ocirt_cgroup *cg);
-
-/* Put an existing pid in the cgroup, optionally in sub-cgroup `sub` (exec --cgroup, already
- * validated: relative, no ".."). */
-int ocirt_cgroup_enter (ocirt_cgroup *cg, pid_t pid, const char *sub, ocirt_error_t *err);
 
 int ocirt_cgroup_update (ocirt_cgroup *cg, const oci_resources *res, ocirt_error_t *err);
 int ocirt_cgroup_freeze (ocirt_cgroup *cg, bool freeze, ocirt_error_t *err);

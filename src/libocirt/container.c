@@ -227,29 +227,6 @@ resources_with_default_devices (const oci_resources *res, oci_resources *copy)
   return copy;
 }
 
-static pid_t
-clone_init (uint64_t flags, int cgroup_fd, int *pidfd)
-{
-  struct clone_args args = { 0 };
-  pid_t pid;
-
-  args.flags = flags | CLONE_PIDFD;
-  args.pidfd = (uint64_t) (uintptr_t) pidfd;
-  args.exit_signal = SIGCHLD;
-  if (cgroup_fd >= 0)
-    {
-      args.flags |= CLONE_INTO_CGROUP;
-      args.cgroup = cgroup_fd;
-    }
-  pid = syscall (SYS_clone3, &args, sizeof args);
-  if (pid < 0 && errno == ENOSYS && cgroup_fd < 0)
-    {
-      /* Kernels before 5.3: clone(2) with no stack behaves like fork. */
-      pid = syscall (SYS_clone, (unsigned long) (flags | CLONE_PIDFD | SIGCHLD), NULL, pidfd, NULL, 0);
-    }
-  return pid;
-}
-
 struct create_ctx
 {
   ocirt_container *c;
@@ -417,22 +394,19 @@ write_pid_file (const char *path, pid_t pid, ocirt_error_t *err)
 }
 
 /* How the init gets into a cgroup when clone3 can't put it there (v1, or no
- * CLONE_INTO_CGROUP): it writes itself into the procs files the parent opened, first thing
+ * CLONE_INTO_CGROUP): it writes itself into the join files the parent opened, first thing
  * after the clone, so that everything its setup allocates (mounts, pages) is charged to the
  * container's cgroup and counts against its limits.  A new cgroup namespace is then unshared
  * after the join: its root is the cgroup the process is in at unshare time. */
-static int
-plan_cgroup_join (ocirt_container *c, struct ocirt_init_args *a, uint64_t *flags, ocirt_error_t *err)
+static void
+plan_self_join (struct ocirt_init_args *a, uint64_t *flags)
 {
-  if (ocirt_cgroup_prepare_join (c->cgroup, err) < 0)
-    return -1;
   a->cgroup_join = true;
   if (*flags & CLONE_NEWCGROUP)
     {
       a->unshare_cgroupns_after_join = true;
       *flags &= ~(uint64_t) CLONE_NEWCGROUP;
     }
-  return 0;
 }
 
 int
@@ -554,18 +528,19 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
   flags = x.ns.clone_flags;
   if (c->cgroup)
     {
-      cgroup_fd = ocirt_cgroup_clone_fd (c->cgroup, NULL);
-      if (cgroup_fd < 0 && plan_cgroup_join (c, &a, &flags, err) < 0)
+      if (ocirt_cgroup_prepare_join (c->cgroup, NULL, err) < 0)
         goto fail;
+      cgroup_fd = ocirt_cgroup_clone_fd (c->cgroup);
+      if (cgroup_fd < 0)
+        plan_self_join (&a, &flags);
     }
   t = ocirt_step_begin ();
-  c->pid = clone_init (flags, cgroup_fd, &c->pidfd);
-  if (c->pid < 0 && cgroup_fd >= 0 && (errno == EINVAL || errno == EOPNOTSUPP || errno == E2BIG))
+  c->pid = ocirt_clone3 (flags, cgroup_fd, &c->pidfd);
+  if (c->pid < 0 && ocirt_clone3_no_cgroup_flag (cgroup_fd))
     {
       /* No CLONE_INTO_CGROUP (kernel before 5.7): join after the clone instead. */
-      if (plan_cgroup_join (c, &a, &flags, err) < 0)
-        goto fail;
-      c->pid = clone_init (flags, -1, &c->pidfd);
+      plan_self_join (&a, &flags);
+      c->pid = ocirt_clone3 (flags, -1, &c->pidfd);
     }
   if (c->pid < 0)
     {

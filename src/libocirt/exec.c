@@ -50,6 +50,7 @@ struct exec_ctx
   int pid_ns_fd;                    /* the container's pid ns, -1 when it is ours */
   int root_fd;                      /* the init's root directory */
   int sync[2];
+  bool self_join; /* the child writes itself into the cgroup (not cloned into it) */
 };
 
 static void
@@ -334,13 +335,12 @@ child_setup (struct exec_ctx *x, char **exec_path, ocirt_error_t *err)
 {
   const oci_process *p = x->o->process;
   const oci_linux *l = x->c->config ? x->c->config->linux_ : NULL;
-  struct ocirt_sync_msg msg;
   bool joined_user = false;
   size_t i;
 
-  /* The runtime puts us in the cgroup first, so what we allocate is charged there. */
-  if (ocirt_sync_expect (x->sync[1], SYNC_GO, &msg, NULL, err) < 0)
-    return -1;
+  /* Into the cgroup first, so that what we allocate is charged there. */
+  if (x->self_join && ocirt_cgroup_join_self (x->c->cgroup, err) < 0)
+    return ocirt_error_wrap (err, "join the container's cgroup");
   /* Raising a hard rlimit needs CAP_SYS_RESOURCE in the initial user namespace: before setns. */
   if (ocirt_process_apply_rlimits (p, err) < 0)
     return -1;
@@ -487,11 +487,13 @@ open_container_1 (struct exec_ctx *x, ocirt_error_t *err)
 }
 
 /* fork() with the child born in the container's pid namespace (setns(CLONE_NEWPID) only
- * applies to children), so it is our child and can be waited for. */
+ * applies to children), so it is our child and can be waited for; on v2 also born in the
+ * container's cgroup (CLONE_INTO_CGROUP), else it joins by itself first thing. */
 static pid_t
 fork_in_pidns (struct exec_ctx *x, ocirt_error_t *err)
 {
   cleanup_close int own = -1;
+  int cgroup_fd = x->c->cgroup ? ocirt_cgroup_clone_fd (x->c->cgroup) : -1;
   pid_t pid;
 
   if (x->pid_ns_fd >= 0)
@@ -502,7 +504,13 @@ fork_in_pidns (struct exec_ctx *x, ocirt_error_t *err)
       if (setns (x->pid_ns_fd, CLONE_NEWPID) < 0)
         return ocirt_error_errno (err, "join the container's pid namespace");
     }
-  pid = fork ();
+  x->self_join = x->c->cgroup && cgroup_fd < 0;
+  pid = ocirt_clone3 (0, cgroup_fd, NULL);
+  if (pid < 0 && ocirt_clone3_no_cgroup_flag (cgroup_fd))
+    {
+      x->self_join = true;
+      pid = ocirt_clone3 (0, -1, NULL);
+    }
   if (pid == 0)
     child_run (x);
   if (own >= 0 && setns (own, CLONE_NEWPID) < 0)
@@ -620,6 +628,16 @@ ocirt_container_exec (ocirt_exec_opts *o, ocirt_error_t *err)
           goto out;
         }
     }
+  if (c->cgroup == NULL && o->cgroup_sub)
+    {
+      ocirt_error_set (err, ENOENT, "--cgroup: the container has no cgroup");
+      goto out;
+    }
+  if (c->cgroup && ocirt_cgroup_prepare_join (c->cgroup, o->cgroup_sub, err) < 0)
+    {
+      ocirt_error_wrap (err, "join the container's cgroup");
+      goto out;
+    }
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, x.sync) < 0)
     {
       ocirt_error_errno (err, "socketpair");
@@ -639,27 +657,12 @@ ocirt_container_exec (ocirt_exec_opts *o, ocirt_error_t *err)
       restore_mask = true;
     }
   pid = fork_in_pidns (&x, err);
+  if (c->cgroup)
+    ocirt_cgroup_close_join (c->cgroup);
   if (pid < 0)
     goto out;
   close (x.sync[1]);
   x.sync[1] = -1;
-  if (c->cgroup && ocirt_cgroup_enter (c->cgroup, pid, o->cgroup_sub, err) < 0)
-    {
-      ocirt_error_wrap (err, "join the container's cgroup");
-      goto out;
-    }
-  if (c->cgroup == NULL && o->cgroup_sub)
-    {
-      ocirt_error_set (err, ENOENT, "--cgroup: the container has no cgroup");
-      goto out;
-    }
-  /* The child may have failed already (its error is queued for parent_loop to read). */
-  if (ocirt_sync_send (x.sync[0], SYNC_GO, 0, -1, err) < 0)
-    {
-      if ((*err)->status != EPIPE)
-        goto out;
-      ocirt_error_release (err);
-    }
   if (parent_loop (&x, pid, &master, err) < 0)
     goto out;
   if (o->pid_file && write_pid_file (o->pid_file, pid, err) < 0)

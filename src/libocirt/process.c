@@ -5,6 +5,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/personality.h>
@@ -13,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/sched.h>
 
 #include "caps.h"
 #include "log.h"
@@ -408,4 +410,33 @@ ocirt_process_drop_privileges (const oci_process *p, struct ocirt_seccomp *sc, b
   if (sc && p->no_new_privileges && ocirt_seccomp_install (sc, NULL, err) < 0)
     return -1;
   return 0;
+}
+
+pid_t
+ocirt_clone3 (uint64_t flags, int cgroup_fd, int *pidfd)
+{
+  struct clone_args args = { 0 };
+  pid_t pid;
+
+  args.flags = flags | (pidfd ? CLONE_PIDFD : 0);
+  args.pidfd = (uint64_t) (uintptr_t) pidfd;
+  args.exit_signal = SIGCHLD;
+  if (cgroup_fd >= 0)
+    {
+      args.flags |= CLONE_INTO_CGROUP;
+      args.cgroup = (uint64_t) cgroup_fd;
+    }
+  pid = syscall (SYS_clone3, &args, sizeof args);
+  if (pid < 0 && errno == ENOSYS && cgroup_fd < 0)
+    {
+      /* Kernels before 5.3: clone(2) with no stack behaves like fork. */
+      pid = syscall (SYS_clone, (unsigned long) (args.flags | SIGCHLD), NULL, pidfd, NULL, 0);
+    }
+  return pid;
+}
+
+bool
+ocirt_clone3_no_cgroup_flag (int cgroup_fd)
+{
+  return cgroup_fd >= 0 && (errno == EINVAL || errno == EOPNOTSUPP || errno == E2BIG || errno == ENOSYS);
 }

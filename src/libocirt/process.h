@@ -1,9 +1,11 @@
 /* ocirt: the container process's own attributes: user and groups, rlimits, oom score,
- * personality, I/O priority, scheduler, umask, inherited fds, and the executable lookup. */
+ * personality, I/O priority, scheduler, umask, inherited fds, and the executable lookup; and
+ * the clone3 call that starts the init and exec processes. */
 #ifndef OCIRT_PROCESS_H
 #define OCIRT_PROCESS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -39,6 +41,13 @@ int ocirt_process_chdir (const oci_process *p, ocirt_error_t *err);
 /* Before READY, as root after pivot: create a missing process.cwd; fail if it's no directory. */
 int ocirt_process_prepare_cwd (const oci_process *p, ocirt_error_t *err);
 /* Just before execve: process.execCPUAffinity.final, if set. */
+/* clone3 like fork (0 in the child), with `flags` (CLONE_NEW*...) and SIGCHLD; CLONE_PIDFD into
+ * *pidfd unless pidfd is NULL; with cgroup_fd >= 0, CLONE_INTO_CGROUP into that directory.
+ * Kernels without clone3 get clone(2) (then cgroup_fd must be -1). */
+pid_t ocirt_clone3 (uint64_t flags, int cgroup_fd, int *pidfd);
+/* After ocirt_clone3 failed with cgroup_fd: true when the kernel refused CLONE_INTO_CGROUP
+ * itself (before 5.7), so cloning without it and joining afterwards is the way. */
+bool ocirt_clone3_no_cgroup_flag (int cgroup_fd);
 int ocirt_process_apply_final_affinity (const oci_process *p, ocirt_error_t *err);
 
 #endif
