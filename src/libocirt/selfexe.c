@@ -1,8 +1,10 @@
 /* ocirt: re-exec from a sealed memfd copy of /proc/self/exe (see selfexe.h). */
 #include <config.h>
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -40,13 +42,41 @@ ocirt_self_is_sealed (void)
   return seals >= 0 && (seals & OCIRT_SEALS) == OCIRT_SEALS;
 }
 
+/* How much of the binary the kernel and ld.so read to run it: up to the end of the last
+ * segment (the program headers name every byte that is mapped or read).  What follows, the
+ * section headers, symbols and debug info, is three quarters of an unstripped build and is
+ * not copied.  The whole file when it does not look like an ELF of ours. */
+static off_t
+image_size (int fd, off_t file_size)
+{
+  ElfW (Ehdr) eh;
+  off_t end = 0;
+  int i;
+
+  if (pread (fd, &eh, sizeof eh, 0) != (ssize_t) sizeof eh || memcmp (eh.e_ident, ELFMAG, SELFMAG) != 0
+      || eh.e_phentsize != sizeof (ElfW (Phdr)) || eh.e_phnum == 0 || eh.e_phnum == PN_XNUM)
+    return file_size;
+  end = (off_t) (eh.e_phoff + (ElfW (Off)) eh.e_phnum * sizeof (ElfW (Phdr)));
+  for (i = 0; i < eh.e_phnum; i++)
+    {
+      ElfW (Phdr) ph;
+      off_t seg_end;
+      if (pread (fd, &ph, sizeof ph, (off_t) (eh.e_phoff + (ElfW (Off)) i * sizeof ph)) != (ssize_t) sizeof ph)
+        return file_size;
+      seg_end = (off_t) (ph.p_offset + ph.p_filesz);
+      if (seg_end > end)
+        end = seg_end;
+    }
+  return end > 0 && end < file_size ? end : file_size;
+}
+
 static int
 sealed_copy (ocirt_error_t *err)
 {
   cleanup_close int src = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
   int mfd;
   struct stat st;
-  off_t done = 0;
+  off_t done = 0, size;
 
   if (src < 0)
     return ocirt_error_errno (err, "open /proc/self/exe");
@@ -54,12 +84,13 @@ sealed_copy (ocirt_error_t *err)
     return ocirt_error_errno (err, "stat /proc/self/exe");
   /* CLOEXEC is fine for an ELF binary (the kernel holds the file once exec starts) and keeps
    * the copy's fd out of the new image. */
+  size = image_size (src, st.st_size);
   mfd = memfd_create ("ocirt", MFD_ALLOW_SEALING | MFD_CLOEXEC);
   if (mfd < 0)
     return ocirt_error_errno (err, "memfd_create");
-  while (done < st.st_size)
+  while (done < size)
     {
-      ssize_t n = sendfile (mfd, src, NULL, (size_t) (st.st_size - done));
+      ssize_t n = sendfile (mfd, src, NULL, (size_t) (size - done));
       if (n < 0 && errno == EINTR)
         continue;
       if (n <= 0)

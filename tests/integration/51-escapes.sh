@@ -92,6 +92,12 @@ test_cve_2019_5736_exec () {
   track_pid "$epid"
   wait_for 10 sh -c "readlink /proc/$epid/exe | grep -q '^/memfd:'" || true
   link=$(readlink "/proc/$epid/exe" || true)
+  # The copy is the binary's loaded image: a prefix of the file up to the end of its last
+  # segment (an unstripped build's symbols and debug info are left out), byte for byte.
+  local size
+  size=$(stat -L -c %s "/proc/$epid/exe" 2>/dev/null || echo 0)
+  [ "$size" -gt 0 ] && [ "$size" -le "$(stat -c %s "$rt")" ] || _assert_fail "memfd copy size $size"
+  cmp -n "$size" "/proc/$epid/exe" "$rt" || _assert_fail "the memfd copy differs from the binary"
   kill "$epid" 2>/dev/null || true
   wait "$epid" 2>/dev/null || true
   assert_match "$link" '^/memfd:ocirt' "ocirt exec runs from a memfd copy (exe: $link)"
