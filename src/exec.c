@@ -165,8 +165,7 @@ ocirt_command_exec (int argc, char **argv)
       a.ov.env = a.env;
       a.ov.additional_gids = a.gids;
       a.ov.caps = a.caps;
-      if (ocirt_exec_process_from_config (a.o.root, a.o.id, &a.ov, &a.o.process, &err) < 0)
-        return cli_fail (a.o.id, &err);
+      a.o.overrides = &a.ov;
     }
   ret = ocirt_container_exec (&a.o, &err);
   free (a.args);

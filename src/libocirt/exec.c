@@ -163,7 +163,7 @@ apply_overrides (oci_process *p, const ocirt_exec_overrides *ov, ocirt_error_t *
 {
   size_t i;
 
-  if (ov->args == NULL || ov->args[0] == NULL)
+  if (ov == NULL || ov->args == NULL || ov->args[0] == NULL)
     return ocirt_error_set (err, EINVAL, "exec: no command given (ARGS or --process)");
   strv_free_n (p->args, p->args_len);
   p->args = strv_dup (ov->args, &p->args_len);
@@ -228,16 +228,13 @@ apply_overrides (oci_process *p, const ocirt_exec_overrides *ov, ocirt_error_t *
   return ocirt_process_validate (p, "exec process", err);
 }
 
-int
-ocirt_exec_process_from_config (const char *root, const char *id, const ocirt_exec_overrides *ov, oci_process **out,
-                                ocirt_error_t *err)
+/* The container's own process (from its saved config.json) with the overrides applied. */
+static int
+process_from_config (const ocirt_container *c, const ocirt_exec_overrides *ov, oci_process **out, ocirt_error_t *err)
 {
-  cleanup_container ocirt_container *c = NULL;
   cleanup_free char *json = NULL, *perr = NULL;
   oci_process *p;
 
-  if (ocirt_container_load (root, id, false, &c, err) < 0)
-    return -1;
   if (c->config == NULL || c->config->process == NULL)
     return ocirt_error_set (err, ENOENT, "exec: the saved config.json of the container is missing or invalid");
   /* A deep copy through the generator: the overrides then edit it freely. */
@@ -617,6 +614,8 @@ ocirt_container_exec (ocirt_exec_opts *o, ocirt_error_t *err)
   if (ocirt_container_load (o->root, o->id, false, &c, err) < 0)
     goto out;
   x.c = c;
+  if (o->process == NULL && process_from_config (c, o->overrides, &o->process, err) < 0)
+    goto out;
   if (exec_checks (o, c, err) < 0 || open_container (&x, err) < 0)
     goto out;
   if (c->config && c->config->linux_ && c->config->linux_->seccomp)

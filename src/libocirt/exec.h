@@ -16,20 +16,6 @@
 #include "error.h"
 #include "ocispec.h"
 
-typedef struct
-{
-  const char *root;
-  const char *id;
-  /* The process to run (taken over by ocirt_container_exec: freed there).  Build it with
-   * ocirt_exec_process_from_file() or ocirt_exec_process_from_config(). */
-  oci_process *process;
-  const char *console_socket; /* with process->terminal: receives the pty master */
-  const char *pid_file;
-  const char *cgroup_sub;     /* --cgroup: a sub-cgroup of the container's, relative */
-  int preserve_fds;
-  bool detach;
-} ocirt_exec_opts;
-
 /* Overrides of the container's process, as runc's exec flags give them. */
 typedef struct
 {
@@ -45,11 +31,24 @@ typedef struct
   bool no_new_privs;
 } ocirt_exec_overrides;
 
+typedef struct
+{
+  const char *root;
+  const char *id;
+  /* The process to run (taken over by ocirt_container_exec: freed there), e.g. from
+   * ocirt_exec_process_from_file().  NULL: the container's own process (from its saved
+   * config.json) with `overrides` applied. */
+  oci_process *process;
+  const ocirt_exec_overrides *overrides;
+  const char *console_socket; /* with process->terminal: receives the pty master */
+  const char *pid_file;
+  const char *cgroup_sub;     /* --cgroup: a sub-cgroup of the container's, relative */
+  int preserve_fds;
+  bool detach;
+} ocirt_exec_opts;
+
 /* A process from a JSON file (runc exec --process), validated. */
 int ocirt_exec_process_from_file (const char *path, oci_process **out, ocirt_error_t *err);
-/* The container's own process (from its saved config.json) with the overrides applied. */
-int ocirt_exec_process_from_config (const char *root, const char *id, const ocirt_exec_overrides *ov,
-                                    oci_process **out, ocirt_error_t *err);
 
 /* Validate a --cgroup argument: "[controllers:]path", path relative without "..".  *sub points
  * into arg. */
