@@ -247,81 +247,98 @@ follow_dangling (int rootfd, int parent, const char *name, const char *rest, cha
   return 1;
 }
 
+/* Make component NAME in DIR (an fd resolved in the root; O_PATH is fine as a dirfd): a
+ * directory, or with `file` an empty regular file.  One that exists already is fine. */
+static int
+make_one (int dir, const char *name, bool file, const char *what, ocirt_error_t *err)
+{
+  if (file)
+    {
+      int f = openat (dir, name, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0644);
+      if (f < 0 && errno != EEXIST)
+        return ocirt_error_errno (err, "create %s", what);
+      if (f >= 0)
+        close (f);
+      return 0;
+    }
+  if (mkdirat (dir, name, 0755) < 0 && errno != EEXIST)
+    return ocirt_error_errno (err, "mkdir %s", what);
+  return 0;
+}
+
 int
 ocirt_mkpath_in_root (int rootfd, const char *path, bool file, ocirt_error_t *err)
 {
   cleanup_free char *clean = ocirt_path_clean (path);
-  char *slash;
-  int fd, links = 0;
+  int links = 0;
 
-  fd = ocirt_open_in_root (rootfd, clean, O_PATH, NULL);
-  if (fd >= 0)
-    return fd;
-  if (strcmp (clean, "/") == 0)
-    return ocirt_error_errno (err, "open rootfs");
-  /* Create each missing level below the deepest existing one, always through a parent fd
-   * resolved in the root, so a symlink can't redirect the mkdir outside. */
-  for (slash = strchr (clean + 1, '/');; slash = strchr (slash + 1, '/'))
+  for (;;)
     {
-      cleanup_close int parent = -1;
-      char *name;
-      bool last = slash == NULL;
+      cleanup_close int dir = -1;
+      char *name, *next = NULL;
+      int fd, r;
 
-      if (!last)
-        *slash = '\0';
       fd = ocirt_open_in_root (rootfd, clean, O_PATH, NULL);
       if (fd >= 0)
-        {
-          if (last)
-            return fd;
-          close (fd);
-          *slash = '/';
-          continue;
-        }
-      name = strrchr (clean, '/');
-      *name = '\0';
-      parent = ocirt_open_in_root (rootfd, clean[0] ? clean : "/", O_PATH | O_DIRECTORY, err);
-      *name = '/';
-      if (parent < 0)
-        return -1;
-      {
-        /* A dangling symlink: create what it points to, inside the root (as runc's
-         * securejoin.MkdirAll does), by restarting on the rewritten path. */
-        char *next = NULL;
-        int r = follow_dangling (rootfd, parent, name + 1, last ? "" : slash + 1, &next, err);
-        if (r < 0)
-          return -1;
-        if (r > 0)
-          {
-            if (++links > 40)
-              return ocirt_error_set (err, ELOOP, "resolve %s", path);
-            free (clean);
-            clean = next;
-            slash = clean;
-            continue;
-          }
-      }
-      if (last && file)
-        {
-          char buf[OCIRT_FD_PATH_MAX];
-          cleanup_close int dfd = open (ocirt_fd_path (parent, buf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-          int f = dfd < 0 ? -1 : openat (dfd, name + 1, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0644);
-          if (f < 0 && errno != EEXIST)
-            return ocirt_error_errno (err, "create %s", path);
-          if (f >= 0)
-            close (f);
-        }
-      else
-        {
-          char buf[OCIRT_FD_PATH_MAX];
-          cleanup_close int dfd = open (ocirt_fd_path (parent, buf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-          if (dfd < 0 || (mkdirat (dfd, name + 1, 0755) < 0 && errno != EEXIST))
-            return ocirt_error_errno (err, "mkdir %s", clean);
-        }
-      fd = ocirt_open_in_root (rootfd, clean, O_PATH, err);
-      if (fd < 0 || last)
         return fd;
-      close (fd);
-      *slash = '/';
+      if (strcmp (clean, "/") == 0)
+        return ocirt_error_errno (err, "open rootfs");
+      /* The deepest level that exists, searched from the bottom (it is usually the parent):
+       * `name` ends up at the '/' before the first missing component. */
+      name = clean + strlen (clean);
+      while (dir < 0)
+        {
+          do
+            name--;
+          while (*name != '/');
+          *name = '\0';
+          dir = ocirt_open_in_root (rootfd, name == clean ? "/" : clean, O_PATH | O_DIRECTORY, NULL);
+          *name = '/';
+          if (dir < 0 && (name == clean || errno != ENOENT))
+            {
+              *name = '\0';
+              ocirt_error_errno (err, "open %s", name == clean ? "rootfs" : clean);
+              *name = '/';
+              return -1;
+            }
+        }
+      /* Make each missing level through its parent's fd, so that a symlink can't redirect the
+       * mkdir outside the root.  A dangling symlink on the way: make what it points to, inside
+       * the root (as runc's securejoin.MkdirAll does), by starting over on the rewritten path. */
+      for (;;)
+        {
+          char *comp = name + 1, *slash = strchr (comp, '/');
+          bool last = slash == NULL;
+          int sub;
+
+          if (!last)
+            *slash = '\0';
+          r = follow_dangling (rootfd, dir, comp, last ? "" : slash + 1, &next, err);
+          if (r == 0)
+            r = make_one (dir, comp, last && file, last && file ? path : clean, err);
+          if (!last)
+            *slash = '/';
+          if (r < 0)
+            return -1;
+          if (next)
+            break;
+          if (last)
+            return ocirt_open_in_root (rootfd, clean, O_PATH, err);
+          *slash = '\0';
+          sub = openat (dir, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+          *slash = '/';
+          if (sub < 0)
+            return ocirt_error_errno (err, "open %s", clean);
+          close (dir);
+          dir = sub;
+          name = slash;
+        }
+      if (++links > 40)
+        {
+          free (next);
+          return ocirt_error_set (err, ELOOP, "resolve %s", path);
+        }
+      free (clean);
+      clean = next;
     }
 }

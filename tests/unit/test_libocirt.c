@@ -234,6 +234,39 @@ test_paths (bool fallback)
   }
   if (fd >= 0)
     close (fd);
+
+  /* Several missing levels, each made below the last. */
+  {
+    const char *tag = fallback ? "fb" : "o2";
+    char rel[64];
+    struct stat st;
+    snprintf (p, sizeof p, "%s/%s/one/two/three", root, tag);
+    snprintf (rel, sizeof rel, "/%s/one/two/three", tag);
+    fd = ocirt_mkpath_in_root (rootfd, rel, false, NULL);
+    snprintf (name, sizeof name, "%s: mkpath makes every missing level", mode);
+    check (fd >= 0 && stat (p, &st) == 0 && S_ISDIR (st.st_mode) && same_file (fd, p), name);
+    if (fd >= 0)
+      close (fd);
+
+    /* A dangling relative symlink on the way: what it names is made, inside the root. */
+    snprintf (p, sizeof p, "%s/%s/dangling", root, tag);
+    snprintf (rel, sizeof rel, "../target-%s/inner", tag);
+    if (symlink (rel, p) < 0)
+      perror ("symlink");
+    snprintf (rel, sizeof rel, "/%s/dangling/x", tag);
+    fd = ocirt_mkpath_in_root (rootfd, rel, false, NULL);
+    snprintf (p, sizeof p, "%s/target-%s/inner/x", root, tag);
+    snprintf (name, sizeof name, "%s: mkpath through a dangling symlink makes its target", mode);
+    check (fd >= 0 && stat (p, &st) == 0 && S_ISDIR (st.st_mode) && same_file (fd, p), name);
+    if (fd >= 0)
+      close (fd);
+
+    /* Below a regular file: ENOTDIR, naming the file. */
+    fd = ocirt_mkpath_in_root (rootfd, "/abs/made/file/below", false, &err);
+    snprintf (name, sizeof name, "%s: mkpath below a file fails with ENOTDIR", mode);
+    check (fd < 0 && err && err->status == ENOTDIR && strstr (err->msg, "/made/file") != NULL, name);
+    ocirt_error_release (&err);
+  }
   close (rootfd);
   ocirt_paths_force_fallback (false);
 }
