@@ -1,7 +1,11 @@
 /* ocirt: SELinux and AppArmor (see lsm.h).  libselinux tells whether SELinux is on; the
  * labels themselves are written by us through ocirt_procfs_write() so a container that planted
- * something over /proc/thread-self/attr cannot redirect the write (CVE-2019-16884). */
+ * something over /proc/thread-self/attr cannot redirect the write (CVE-2019-16884).
+ * libselinux (and the libpcre2 it pulls in, and its constructor's probing) is loaded with
+ * dlopen only when a label is asked for or `features` reports on it: a container without
+ * labels does not pay for it at every start. */
 #include <config.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <selinux/selinux.h>
@@ -18,7 +22,25 @@
 bool
 ocirt_selinux_enabled (void)
 {
-  return is_selinux_enabled () > 0;
+  static int enabled = -1;
+  void *h;
+  __typeof__ (is_selinux_enabled) *fn;
+
+  if (enabled >= 0)
+    return enabled;
+  enabled = 0;
+  h = dlopen ("libselinux.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (h == NULL)
+    {
+      ocirt_debug ("selinux: cannot load libselinux.so.1 (%s): taken as disabled", dlerror ());
+      return false;
+    }
+  fn = (__typeof__ (is_selinux_enabled) *) dlsym (h, "is_selinux_enabled");
+  if (fn == NULL)
+    ocirt_debug ("selinux: libselinux.so.1 has no is_selinux_enabled: taken as disabled");
+  else
+    enabled = fn () > 0;
+  return enabled;
 }
 
 static int
