@@ -3,8 +3,9 @@
  * The runtime opens the container init's namespaces (/proc/<pid>/ns/<type>, then checks with a
  * pidfd that the init is still the same process), enters its pid and time namespaces for its
  * children only, and forks the new process directly: it is born inside the pid namespace and
- * stays our child, so a foreground exec can wait for it.  The child is made non-dumpable, put
- * in the container's cgroup by the runtime, joins the user namespace first and then the others,
+ * stays our child, so a foreground exec can wait for it.  The child is made non-dumpable, is
+ * born in the container's cgroup (v2, CLONE_INTO_CGROUP) or moves itself there first thing
+ * (v1 tasks files), joins the user namespace first and then the others,
  * chroots to the init's root, and applies the process's rlimits, terminal, labels, seccomp,
  * capabilities, user, cwd and no_new_privs before execve.  Setup errors come back over a
  * SOCK_SEQPACKET socket (close-on-exec, so EOF without an error means the exec succeeded). */

@@ -294,10 +294,11 @@ ocirt_mkpath_in_root (int rootfd, const char *path, bool file, ocirt_error_t *er
           *name = '\0';
           dir = ocirt_open_in_root (rootfd, name == clean ? "/" : clean, O_PATH | O_DIRECTORY, NULL);
           *name = '/';
-          if (dir < 0 && (name == clean || errno != ENOENT))
+          /* (the in-root open returns -errno; errno itself may be stale after the walk) */
+          if (dir < 0 && (name == clean || dir != -ENOENT))
             {
               *name = '\0';
-              ocirt_error_errno (err, "open %s", name == clean ? "rootfs" : clean);
+              ocirt_error_set (err, -dir, "open %s", name == clean ? "rootfs" : clean);
               *name = '/';
               return -1;
             }

@@ -11,7 +11,7 @@
 #include "error.h"
 
 /* Open `path` below rootfd with `flags` (O_PATH, O_RDONLY...).  O_NOFOLLOW in flags refuses a
- * symlink in the last component. */
+ * symlink in the last component.  Returns the fd, or -errno (with *err set when err is given). */
 int ocirt_open_in_root (int rootfd, const char *path, int flags, ocirt_error_t *err);
 /* Like ocirt_open_in_root(O_PATH) but creates missing directories (0755) on the way and, when
  * `file` is true, the last component as an empty regular file (for file bind mounts, /dev nodes
