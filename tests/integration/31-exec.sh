@@ -266,7 +266,11 @@ test_userns () {
   done
   assert_eq "$(awk '/^Uid/ {print $2}' "/proc/$pid/status")" 100000 "root in the container is host uid 100000"
   ocirt_cmd exec us /init cgroup
-  assert_match "$output" '^[0-9]+:pids:/$' "cgroup paths relative to the container's cgroup namespace"
+  if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then
+    assert_eq "$output" "0::/" "cgroup path relative to the container's cgroup namespace"
+  else
+    assert_match "$output" '^[0-9]+:pids:/$' "cgroup paths relative to the container's cgroup namespace"
+  fi
   ocirt_cmd exec -u 1000 us /init id
   assert_match "$output" '^uid 1000$'
   ocirt_cmd delete -f us

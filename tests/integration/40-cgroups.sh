@@ -44,33 +44,45 @@ test_memory_files () {
 }
 t "memory limit, reservation, swap, swappiness, kernelTCP land in the cgroup files" test_memory_files
 
-# The init joins on its own (v1: "0" to each hierarchy's tasks file; v2: CLONE_INTO_CGROUP):
-# it must end up, as a whole process, in the leaf of every hierarchy.
+# The init and an exec process join on their own (v1: "0" to each hierarchy's tasks file; v2:
+# CLONE_INTO_CGROUP): each must end up, as a whole process, in the leaf of every hierarchy.
+_in_every_hierarchy () {  # PID...: exactly these processes are in the leaf, in every hierarchy
+  local root n=0 want p
+  want=$(printf '%s\n' "$@" | sort -n)
+  for root in $(cg_all_roots); do
+    [ -d "$root/$CGROUP_PREFIX/every" ] || _assert_fail "no cgroup in $root"
+    assert_eq "$(sort -n "$root/$CGROUP_PREFIX/every/cgroup.procs")" "$want" "cgroup.procs of $root"
+    n=$((n + 1))
+  done
+  [ $n -gt 0 ] || _assert_fail "no cgroup hierarchy found"
+  # /proc/PID/cgroup names the container's cgroup for every controller hierarchy
+  for p; do
+    if [ $CG_MODE = v1 ]; then
+      assert_eq "$(grep -Ec "^[0-9]+:[a-z_,]+:/$CGROUP_PREFIX/every\$" "/proc/$p/cgroup")" "$n" "/proc/$p/cgroup"
+    else
+      assert_eq "$(cat "/proc/$p/cgroup")" "0::/$CGROUP_PREFIX/every"
+    fi
+  done
+}
 test_init_in_every_hierarchy () {
   make_bundle "$TMP/every"
   cfg "$BUNDLE" '.process.args = ["/init","sleep","30"]'
   ocirt_create every
   assert_success
-  local pid root n=0 roots=0
+  local pid epid
   pid=$(ocirt_state every pid)
-  for root in $(cg_all_roots); do
-    roots=$((roots + 1))
-    [ -d "$root/$CGROUP_PREFIX/every" ] || _assert_fail "no cgroup in $root"
-    assert_eq "$(cat "$root/$CGROUP_PREFIX/every/cgroup.procs")" "$pid" "cgroup.procs of $root"
-    n=$((n + 1))
-  done
-  [ $roots -gt 0 ] || _assert_fail "no cgroup hierarchy found"
-  # /proc/PID/cgroup names the container's cgroup for every controller hierarchy
-  if [ $CG_MODE = v1 ]; then
-    assert_eq "$(grep -Ec "^[0-9]+:[a-z_,]+:/$CGROUP_PREFIX/every\$" "/proc/$pid/cgroup")" "$n"
-  else
-    assert_eq "$(cat "/proc/$pid/cgroup")" "0::/$CGROUP_PREFIX/every"
-  fi
+  _in_every_hierarchy "$pid"
+  ocirt_cmd start every
+  assert_success
+  ocirt_cmd exec -d --pid-file "$TMP/every.epid" every /init sleep 30
+  assert_success
+  epid=$(cat "$TMP/every.epid")
+  _in_every_hierarchy "$pid" "$epid"
   ocirt_cmd delete -f every
   assert_success
   assert_no_leftovers every
 }
-t "the init is in the container's cgroup in every hierarchy" test_init_in_every_hierarchy
+t "the init and an exec process are in the container's cgroup in every hierarchy" test_init_in_every_hierarchy
 
 # What the init allocates while setting up (its mounts, its pages) is charged to the container:
 # a limit far below what that needs makes create fail, naming the limit, and leaves nothing.
