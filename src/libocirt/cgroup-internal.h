@@ -46,6 +46,9 @@ bool cg_has_controller (const char *list, const char *controller);
 
 /* File helpers: errors read "open <dir>/<file>: ..." and "write <value> to <dir>/<file>: ...". */
 int cg_write (const char *dir, const char *file, const char *value, ocirt_error_t *err);
+/* The same in two steps, for several values through one open (v1 device rules). */
+int cg_open_write (const char *dir, const char *file, ocirt_error_t *err);
+int cg_write_fd (int fd, const char *dir, const char *file, const char *value, ocirt_error_t *err);
 int cg_writef (const char *dir, const char *file, ocirt_error_t *err, const char *fmt, ...)
     __attribute__ ((format (printf, 4, 5)));
 int cg_read (const char *dir, const char *file, char **out, ocirt_error_t *err);

@@ -24,16 +24,22 @@ shown_value (const char *value)
 }
 
 int
-cg_write (const char *dir, const char *file, const char *value, ocirt_error_t *err)
+cg_open_write (const char *dir, const char *file, ocirt_error_t *err)
 {
   cleanup_free char *path = xasprintf ("%s/%s", dir, file);
-  cleanup_close int fd = open (path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  int fd = open (path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return ocirt_error_errno (err, "open %s", path);
+  return fd;
+}
+
+int
+cg_write_fd (int fd, const char *dir, const char *file, const char *value, ocirt_error_t *err)
+{
   size_t len = strlen (value);
   ssize_t w;
 
-  if (fd < 0)
-    return ocirt_error_errno (err, "open %s", path);
-  /* One write(2): cgroup knobs parse the whole value at once. */
+  /* One write(2) a value: cgroup knobs parse the whole value at once. */
   do
     w = write (fd, value, len);
   while (w < 0 && errno == EINTR);
@@ -41,9 +47,18 @@ cg_write (const char *dir, const char *file, const char *value, ocirt_error_t *e
     {
       int e = w < 0 ? errno : EIO;
       cleanup_free char *shown = shown_value (value);
-      return ocirt_error_set (err, e, "write %s to %s", shown, path);
+      return ocirt_error_set (err, e, "write %s to %s/%s", shown, dir, file);
     }
   return 0;
+}
+
+int
+cg_write (const char *dir, const char *file, const char *value, ocirt_error_t *err)
+{
+  cleanup_close int fd = cg_open_write (dir, file, err);
+  if (fd < 0)
+    return fd;
+  return cg_write_fd (fd, dir, file, value, err);
 }
 
 int

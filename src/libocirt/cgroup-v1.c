@@ -260,25 +260,33 @@ static int
 apply_devices (ocirt_cgroup *cg, const oci_device_cgroup *d, size_t n, ocirt_error_t *err)
 {
   const char *dir = NULL;
+  cleanup_close int deny = -1, allow = -1;
   size_t i;
   int ret = need (cg, "devices", &dir, err);
   if (ret < 0)
     return ret;
-  /* As runc: start from "deny all", then the rules in order (later rules override). */
-  ret = cg_write (dir, "devices.deny", "a", err);
+  /* As runc: start from "deny all", then the rules in order (later rules override).  Each
+   * file is opened once: one write(2) is one rule. */
+  deny = cg_open_write (dir, "devices.deny", err);
+  if (deny < 0)
+    return deny;
+  ret = cg_write_fd (deny, dir, "devices.deny", "a", err);
   if (ret < 0)
     return ret;
   for (i = 0; i < n; i++)
     {
       char maj[24], min[24];
+      cleanup_free char *rule = NULL;
       const char *type = d[i].type && *d[i].type ? d[i].type : "a";
       const char *access = d[i].access && *d[i].access ? d[i].access : "rwm";
       cg_devnum (maj, sizeof maj, d[i].has_major ? d[i].major : -1);
       cg_devnum (min, sizeof min, d[i].has_minor ? d[i].minor : -1);
       if (strlen (type) != 1 || strchr ("acb", type[0]) == NULL)
         return ocirt_error_set (err, EINVAL, "invalid device cgroup rule type `%s`", type);
-      ret = cg_writef (dir, d[i].allow ? "devices.allow" : "devices.deny", err, "%s %s:%s %s", type, maj, min,
-                       access);
+      rule = xasprintf ("%s %s:%s %s", type, maj, min, access);
+      if (d[i].allow && allow < 0 && (allow = cg_open_write (dir, "devices.allow", err)) < 0)
+        return allow;
+      ret = cg_write_fd (d[i].allow ? allow : deny, dir, d[i].allow ? "devices.allow" : "devices.deny", rule, err);
       if (ret < 0)
         return ret;
     }
