@@ -59,18 +59,15 @@ make_node (int rootfd, const char *path, mode_t type, mode_t perm, int maj, int 
 {
   cleanup_free char *parent = xstrdup (path);
   char *name = strrchr (parent, '/');
-  cleanup_close int pfd = -1, dfd = -1, node = -1;
-  char fdp[OCIRT_FD_PATH_MAX];
+  cleanup_close int dfd = -1, node = -1;
 
   if (name == NULL || name[1] == '\0')
     return ocirt_error_set (err, 0, "invalid device path `%s`", path);
   *name++ = '\0';
-  pfd = ocirt_mkpath_in_root (rootfd, parent[0] ? parent : "/", false, err);
-  if (pfd < 0)
-    return -1;
-  dfd = open (ocirt_fd_path (pfd, fdp), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  /* (an O_PATH fd serves as the dirfd of the *at calls below) */
+  dfd = ocirt_mkpath_in_root (rootfd, parent[0] ? parent : "/", false, err);
   if (dfd < 0)
-    return ocirt_error_errno (err, "open %s", parent);
+    return -1;
   /* A node already there (from the rootfs) is replaced; unlinkat never follows symlinks. */
   if (unlinkat (dfd, name, 0) < 0 && errno != ENOENT && errno != EISDIR)
     return ocirt_error_errno (err, "remove %s", path);
