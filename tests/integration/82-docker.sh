@@ -1,9 +1,10 @@
 #!/bin/bash
 # Docker Engine 20.10 (dockerd -> its own containerd -> containerd-shim-runc-v2) with ocirt as
 # a runtime added through daemon.json's "runtimes": `docker run --runtime ocirt`: run/-i/-t/-d,
-# exit codes and ocirt's error text, resource limits (checked in the v1 cgroup files on the
-# host), --read-only/--tmpfs, capabilities, no-new-privileges, seccomp, --user, bind mounts,
-# --device, --init, exec, top, stats, update, pause, stop/kill/restart/rm -f.
+# exit codes and ocirt's error text, resource limits (checked in the cgroup files of the
+# host's hierarchy: v1 on a hybrid host, v2 in the v2vm guest), the device cgroup,
+# --read-only/--tmpfs, capabilities, no-new-privileges, seccomp, --user, bind mounts, --init,
+# exec, top, stats, update, pause, stop/kill/restart/rm -f.
 #
 # The test starts dockerd with data-root, exec-root (where dockerd runs its containerd and
 # the shims keep ocirt's --root), pidfile and socket under $TMP, no iptables, no bridge, and
@@ -11,7 +12,14 @@
 # (which stops its containerd) by PID.  It uses the docker.io client (/usr/bin/docker) that
 # matches the daemon.  Unlike Podman, Docker sets no rlimits by default (containers inherit
 # dockerd's), so no --ulimit is needed on this host.
+#
+# On cgroup v2 dockerd runs in a cgroup of its own, /$CGROUP_PREFIX/dockerd, as under a
+# service manager: Docker 20.10 looks for memory.swap.max in its own cgroup, and in the root
+# cgroup (which has none) it drops --memory-swap ("Your kernel does not support swap limit
+# capabilities").  Its storage (overlay2) is on $TMP, the guest's tmpfs.
 . "$(dirname "$0")/../lib.sh"
+# (CG_MODE and cg_root from cgroup-lib.sh; its cg_file is replaced by common.sh's, unused here)
+. "$OCIRT_SRCDIR/tests/cgroup-lib.sh"
 . "$OCIRT_SRCDIR/tests/callers/common.sh"
 require_root
 require_ocirt
@@ -34,8 +42,12 @@ drun () { status=0; output=$(D run "${RUN[@]}" "$@" 2>&1 < /dev/null) || status=
 # ocirt's state directory for container ID (the shim passes --root $EXEC/runtime-runc/moby).
 state_of () { find "$EXEC" -mindepth 2 -maxdepth 3 -path "*/moby/$1" 2>/dev/null; }
 no_state () { [ -z "$(state_of "$1")" ] || _assert_fail "ocirt state $(state_of "$1") left behind"; }
-no_cgroup () { [ ! -d "/sys/fs/cgroup/memory$CGP/$1" ] || _assert_fail "cgroup $CGP/$1 left behind"; }
-cgf () { cg_file "$1" "$CGP/$2" "$3"; }
+# cgd ID [CTRL]: container ID's cgroup directory (v1: in CTRL's hierarchy, default memory).
+cgd () { echo "$(cg_root "${2:-memory}")$CGP/$1"; }
+# cgf CTRL ID FILE: FILE of container ID's cgroup; cg_is CTRL ID FILE VALUE: it holds VALUE.
+cgf () { cat "$(cgd "$2" "$1")/$3"; }
+cg_is () { assert_eq "$(cgf "$1" "$2" "$3" 2>&1)" "$4" "$3 of container ${2:0:12}"; }
+no_cgroup () { [ ! -d "$(cgd "$1")" ] || _assert_fail "cgroup $(cgd "$1") left behind"; }
 
 # This is the documented way to add ocirt to Docker (the README shows the same form).
 jq -n --arg ocirt "$OCIRT" --arg dk "$DK" --arg cgp "$CGP" '{
@@ -46,11 +58,23 @@ jq -n --arg ocirt "$OCIRT" --arg dk "$DK" --arg cgp "$CGP" '{
   iptables: false, "ip-masq": false, bridge: "none", "cgroup-parent": $cgp
 }' > "$DK/daemon.json"
 
+# v2: dockerd's own cgroup (see above), a sibling of the containers' parent; lib.sh's cleanup
+# removes it with everything left in it.
+DCG=
+if [ $CG_MODE = v2 ]; then
+  DCG=/sys/fs/cgroup/$CGROUP_PREFIX/dockerd
+  mkdir -p "$DCG"
+  for c in $(cat "/sys/fs/cgroup/$CGROUP_PREFIX/cgroup.controllers"); do
+    echo "+$c" > "/sys/fs/cgroup/$CGROUP_PREFIX/cgroup.subtree_control"
+  done
+fi
+
 # dockerd makes /run/docker/plugins whatever it is told, and the shims put their sockets in
 # /run/containerd/s.  (Its trust key, /etc/docker/key.json by default, goes to $DK.)
 remove_if_new /run/docker
 rmdir_if_new /run/containerd
-dockerd --config-file "$DK/daemon.json" > "$DK/dockerd.log" 2>&1 < /dev/null &
+( [ -z "$DCG" ] || echo "$BASHPID" > "$DCG/cgroup.procs" || exit 1
+  exec dockerd --config-file "$DK/daemon.json" ) > "$DK/dockerd.log" 2>&1 < /dev/null &
 DOCKERD_PID=$!
 track_pid "$DOCKERD_PID"
 on_exit 'for p in $(pgrep -f -- "-address $EXEC/containerd/containerd.sock"); do stop_pid "$p" 5; done'
@@ -68,8 +92,9 @@ fi
 
 test_runtime_listed () {
   assert_match "$(D info --format '{{json .Runtimes}}')" "\"ocirt\":\\{\"path\":\"$OCIRT\""
+  assert_eq "$(D info --format '{{.CgroupDriver}} {{.CgroupVersion}}')" "cgroupfs ${CG_MODE#v}"
 }
-t "dockerd lists the ocirt runtime from daemon.json" test_runtime_listed
+t "dockerd lists the ocirt runtime from daemon.json, cgroupfs driver on cgroup $CG_MODE" test_runtime_listed
 
 test_run_rm () {
   drun --rm "$IMG" ocitest echo hello
@@ -81,7 +106,7 @@ test_run_rm () {
   no_state "$(cat "$TMP/cid1")"
   no_cgroup "$(cat "$TMP/cid1")"
 }
-t "docker run --rm: output and exit code" test_run_rm
+t "docker run --rm: output and exit code, cgroup removed" test_run_rm
 
 test_errors () {
   drun --rm --cidfile "$TMP/cid2" "$IMG" /no/such/cmd
@@ -115,24 +140,40 @@ test_limits () {
   local id pid
   id=$(D run "${RUN[@]}" -d --cpus 0.5 --memory 64m --memory-swap 128m --pids-limit 40 \
          --cpuset-cpus 0 --cpu-shares 256 "$IMG" sleep 1000)
-  assert_eq "$(cgf memory "$id" memory.limit_in_bytes)" 67108864
-  if [ -e "/sys/fs/cgroup/memory$CGP/$id/memory.memsw.limit_in_bytes" ]; then
-    assert_eq "$(cgf memory "$id" memory.memsw.limit_in_bytes)" 134217728
-  fi
-  assert_eq "$(cgf pids "$id" pids.max)" 40
-  assert_eq "$(cgf cpuset "$id" cpuset.cpus)" 0
-  assert_eq "$(cgf cpu "$id" cpu.shares)" 256
-  assert_eq "$(cgf cpu "$id" cpu.cfs_quota_us)" 50000
-  assert_eq "$(cgf cpu "$id" cpu.cfs_period_us)" 100000
   pid=$(D inspect -f '{{.State.Pid}}' "$id")
-  assert_match "$(cat "/proc/$pid/cgroup")" "memory:$CGP/$id\$"
+  if [ $CG_MODE = v2 ]; then
+    cg_is memory "$id" memory.max 67108864
+    # v2's swap is swap alone: --memory-swap (memory + swap) minus --memory
+    [ ! -e "$(cgd "$id")/memory.swap.max" ] || cg_is memory "$id" memory.swap.max 67108864
+    cg_is pids "$id" pids.max 40
+    cg_is cpuset "$id" cpuset.cpus 0
+    # shares 256 -> weight by ocirt's (crun's) formula: l = log2(256) = 8,
+    # 10^((l^2 + 125 l) / 612 - 7/34) = 34.09, rounded up
+    cg_is cpu "$id" cpu.weight 35
+    cg_is cpu "$id" cpu.max "50000 100000"
+    assert_match "$(cat "/proc/$pid/cgroup")" "^0::$CGP/$id\$"
+  else
+    cg_is memory "$id" memory.limit_in_bytes 67108864
+    [ ! -e "$(cgd "$id")/memory.memsw.limit_in_bytes" ] || cg_is memory "$id" memory.memsw.limit_in_bytes 134217728
+    cg_is pids "$id" pids.max 40
+    cg_is cpuset "$id" cpuset.cpus 0
+    cg_is cpu "$id" cpu.shares 256
+    cg_is cpu "$id" cpu.cfs_quota_us 50000
+    cg_is cpu "$id" cpu.cfs_period_us 100000
+    assert_match "$(cat "/proc/$pid/cgroup")" "memory:$CGP/$id\$"
+  fi
   [ -n "$(state_of "$id")" ] || _assert_fail "no ocirt state for $id under $EXEC"
   assert_match "$(D stats --no-stream --format '{{.MemUsage}} {{.PIDs}}' "$id")" '/ 64MiB 1$'
+  # docker exec: the new process joins the container's cgroup
+  D exec -d "$id" sleep 999
+  wait_for 10 sh -c "[ \"\$(wc -l < $(cgd "$id")/cgroup.procs)\" = 2 ]" \
+    || _assert_fail "the exec'd process is not in $(cgd "$id")" "$(cat "$(cgd "$id")/cgroup.procs")"
+  cg_is pids "$id" pids.current 2
   D rm -f "$id" > /dev/null
   no_state "$id"
   no_cgroup "$id"
 }
-t "docker run --cpus --memory --memory-swap --pids-limit --cpuset-cpus --cpu-shares, stats" test_limits
+t "docker run --cpus --memory --memory-swap --pids-limit --cpuset-cpus --cpu-shares, stats, exec's cgroup" test_limits
 
 test_oom () {
   local id
@@ -198,13 +239,26 @@ test_user_mounts () {
   assert_match "$output" '^from-host$'
   assert_match "$output" 'Read-only file system'
   assert_eq "$(cat "$TMP/vol/h")" rw
-  drun --rm --device /dev/null:/dev/mynull "$IMG" sh -c 'ls -l /dev/mynull; echo x > /dev/mynull && echo wrote'
-  assert_match "$output" '^crw.* 1, +3 .* /dev/mynull$'
-  assert_match "$output" '^wrote$'
   drun --rm --init "$IMG" ps -o pid,comm
   assert_match "$output" '^ +1 docker-init$'
 }
-t "docker run --user, -v (ro/rw), --device, --init" test_user_mounts
+t "docker run --user, -v (ro/rw), --init" test_user_mounts
+
+test_devices () {
+  # The device cgroup (v1 devices.allow, v2 ocirt's eBPF program) gets Docker's rules: a
+  # leading "deny all", its default nodes, --device's node and --device-cgroup-rule's "rm" for
+  # 10:237 (loop-control, which needs no capability to open): a node made for it opens for
+  # reading and not for writing.  (One stream: docker interleaves stdout and stderr by chunks.)
+  drun --rm --device /dev/null:/dev/mynull --device-cgroup-rule 'c 10:237 rm' "$IMG" sh -c \
+    'exec 2>&1; ls -l /dev/mynull; echo x > /dev/mynull && echo wrote
+     mknod /tmp/lc c 10 237 && { : < /tmp/lc && echo read-ok; : <> /tmp/lc && echo rw-ok; }'
+  assert_match "$output" '^crw.* 1, +3 .* /dev/mynull$'
+  assert_match "$output" '^wrote$'
+  assert_match "$output" '^read-ok$'
+  assert_match "$output" "can't (open|create) '?/tmp/lc'?: Operation not permitted"
+  assert_no_match "$output" '^rw-ok$'
+}
+t "docker run --device, --device-cgroup-rule: the device cgroup" test_devices
 
 test_more_options () {
   # --sysctl: written in the container's namespaces (before /proc/sys is made read-only)
@@ -218,11 +272,15 @@ test_more_options () {
   assert_match "$output" '^shm +8192 '
   assert_match "$output" '^500$'
   assert_match "$output" '^myhost$'
+}
+t "docker run --sysctl --shm-size --oom-score-adj --hostname" test_more_options
+
+test_cgroupns () {
   drun --rm --cgroupns private "$IMG" cat /proc/self/cgroup
   assert_status 0
-  assert_match "$output" '^[0-9]+:memory:/$'
+  if [ $CG_MODE = v2 ]; then assert_eq "$output" 0::/; else assert_match "$output" '^[0-9]+:memory:/$'; fi
 }
-t "docker run --sysctl --shm-size --oom-score-adj --hostname --cgroupns private" test_more_options
+t "docker run --cgroupns private" test_cgroupns
 
 test_warning_in_log () {
   local id log
@@ -326,27 +384,47 @@ test_update () {
   local id
   need_cmd update
   id=$(D run "${RUN[@]}" -d --memory 64m --memory-swap 128m --cpus 0.5 "$IMG" sleep 1000)
-  D update --memory 96m --memory-swap 192m --cpus 1.5 --pids-limit 77 "$id" > /dev/null
-  assert_eq "$(cgf memory "$id" memory.limit_in_bytes)" 100663296
-  assert_eq "$(cgf cpu "$id" cpu.cfs_quota_us)" 150000
-  assert_eq "$(cgf pids "$id" pids.max)" 77
+  D update --memory 96m --memory-swap 192m --cpus 1.5 --pids-limit 77 --cpu-shares 512 "$id" > /dev/null
+  if [ $CG_MODE = v2 ]; then
+    cg_is memory "$id" memory.max 100663296
+    [ ! -e "$(cgd "$id")/memory.swap.max" ] || cg_is memory "$id" memory.swap.max 100663296
+    cg_is cpu "$id" cpu.max "150000 100000"
+    # l = log2(512) = 9: 10^((81 + 1125) / 612 - 7/34) = 58.19, rounded up
+    cg_is cpu "$id" cpu.weight 59
+  else
+    cg_is memory "$id" memory.limit_in_bytes 100663296
+    [ ! -e "$(cgd "$id")/memory.memsw.limit_in_bytes" ] || cg_is memory "$id" memory.memsw.limit_in_bytes 201326592
+    cg_is cpu "$id" cpu.cfs_quota_us 150000
+    cg_is cpu "$id" cpu.shares 512
+  fi
+  cg_is pids "$id" pids.max 77
   D rm -f "$id" > /dev/null
 }
-t "docker update --memory --cpus --pids-limit" test_update
+t "docker update --memory --memory-swap --cpus --pids-limit --cpu-shares" test_update
 
 test_pause () {
   local id
   need_cmd pause resume
   id=$(D run "${RUN[@]}" -d "$IMG" sleep 1000)
   D pause "$id" > /dev/null
-  assert_eq "$(cgf freezer "$id" freezer.state)" FROZEN
+  if [ $CG_MODE = v2 ]; then
+    cg_is freezer "$id" cgroup.freeze 1
+    assert_match "$(cgf freezer "$id" cgroup.events)" '^frozen 1$'
+  else
+    cg_is freezer "$id" freezer.state FROZEN
+  fi
   assert_eq "$(D inspect -f '{{.State.Status}}' "$id")" paused
   D unpause "$id" > /dev/null
-  assert_eq "$(cgf freezer "$id" freezer.state)" THAWED
+  if [ $CG_MODE = v2 ]; then
+    cg_is freezer "$id" cgroup.freeze 0
+    assert_match "$(cgf freezer "$id" cgroup.events)" '^frozen 0$'
+  else
+    cg_is freezer "$id" freezer.state THAWED
+  fi
   assert_eq "$(D inspect -f '{{.State.Status}}' "$id")" running
   D rm -f "$id" > /dev/null
 }
-t "docker pause/unpause: freezer state" test_pause
+t "docker pause/unpause: the cgroup freezer" test_pause
 
 test_stop_kill_restart () {
   local id pid1 pid2
