@@ -77,11 +77,14 @@ if [ $CG_MODE = v2 ]; then
 fi
 
 # dockerd makes /run/docker/plugins whatever it is told, and the shims put their sockets in
-# /run/containerd/s.  (Its trust key, /etc/docker/key.json by default, goes to $DK.)
+# /run/containerd/s.  (Its trust key, /etc/docker/key.json by default, goes to $DK.)  When
+# dockerd gives up on a containerd slow to start (a loaded host), that containerd dumps its
+# stacks into $TMPDIR/containerd.PID.stacks.log: $DK/tmp.
 remove_if_new /run/docker
 rmdir_if_new /run/containerd
+mkdir -p "$DK/tmp"
 ( [ -z "$DCG" ] || echo "$BASHPID" > "$DCG/cgroup.procs" || exit 1
-  exec dockerd --config-file "$DK/daemon.json" ) > "$DK/dockerd.log" 2>&1 < /dev/null &
+  TMPDIR=$DK/tmp exec dockerd --config-file "$DK/daemon.json" ) > "$DK/dockerd.log" 2>&1 < /dev/null &
 DOCKERD_PID=$!
 track_pid "$DOCKERD_PID"
 on_exit 'for p in $(pgrep -f -- "-address $EXEC/containerd/containerd.sock"); do stop_pid "$p" 5; done'
