@@ -1,4 +1,5 @@
-# tests/cgroup-lib.sh: cgroup helpers for tests/integration/4*.sh, sourced after lib.sh.
+# tests/cgroup-lib.sh: cgroup helpers for tests/integration/4*.sh, sourced after lib.sh
+# (82-docker.sh uses CG_MODE and cg_root).
 #
 #   CG_MODE                 v1 (legacy or hybrid host) or v2 (unified /sys/fs/cgroup)
 #   cg_root CONTROLLER      the hierarchy root holding CONTROLLER (v2: /sys/fs/cgroup)
