@@ -472,9 +472,11 @@ remove_created (ocirt_cgroup *cg, ocirt_error_t *err)
           /* Never the hierarchy root (paths are validated, this is a last guard). */
           if (strcmp (dir, h->mnt) == 0 || !has_prefix (dir, h->mnt))
             continue;
-          if (j == h->n_created)
+          /* The leaf is usually empty: one rmdir.  Busy, it may hold sub-cgroups: those first. */
+          bool leaf = j == h->n_created, gone = leaf && (rmdir (dir) == 0 || errno == ENOENT);
+          if (leaf && !gone)
             rmdir_children (dir);
-          if (rmdir_retry (dir, ret < 0 ? NULL : err) < 0)
+          if (!gone && rmdir_retry (dir, ret < 0 ? NULL : err) < 0)
             ret = -1;
           else
             {
