@@ -64,20 +64,41 @@ cg_has_controller (const char *list, const char *controller)
   return false;
 }
 
+/* /proc/self/mountinfo and /proc/self/cgroup, read once per command: neither the host's cgroup
+ * mounts nor the runtime's own cgroup change under it, and `run` looks at both three times
+ * (mode detection, discovery at create, discovery again at delete).  NULL if unreadable. */
+static const char *
+read_once (const char *path, char **cache, bool *done)
+{
+  if (!*done && read_file_at (AT_FDCWD, path, cache, NULL, NULL) < 0)
+    *cache = NULL;
+  *done = true;
+  return *cache;
+}
+
+static const char *
+host_mountinfo (void)
+{
+  static char *text;
+  static bool done;
+  return read_once ("/proc/self/mountinfo", &text, &done);
+}
+
+static const char *
+self_cgroup_file (void)
+{
+  static char *text;
+  static bool done;
+  return read_once ("/proc/self/cgroup", &text, &done);
+}
+
 static int
 v1_mount_count (void)
 {
-  FILE *f = fopen ("/proc/self/mountinfo", "re");
-  char *line = NULL;
-  size_t n = 0;
+  const char *p = host_mountinfo ();
   int count = 0;
-  if (f == NULL)
-    return 0;
-  while (getline (&line, &n, f) > 0)
-    if (strstr (line, " - cgroup ") != NULL)
-      count++;
-  free (line);
-  fclose (f);
+  for (; p && (p = strstr (p, " - cgroup ")) != NULL; p++)
+    count++;
   return count;
 }
 
@@ -199,13 +220,10 @@ cg_discover (ocirt_cgroup_mode mode, struct cg_hier **out, size_t *n, ocirt_erro
 {
   struct cg_hier *h = NULL;
   size_t nh = 0;
-  FILE *f;
-  char *line = NULL;
-  size_t len = 0;
-  cleanup_free char *self_cgroup = NULL;
+  const char *self_cgroup = self_cgroup_file (), *mountinfo;
+  cleanup_free char *lines = NULL;
+  char *line, *lsave = NULL;
 
-  if (read_file_at (AT_FDCWD, "/proc/self/cgroup", &self_cgroup, NULL, NULL) < 0)
-    self_cgroup = NULL;
   if (mode == OCIRT_CGROUP_MODE_V2)
     {
       h = xmalloc0 (sizeof *h);
@@ -220,10 +238,11 @@ cg_discover (ocirt_cgroup_mode mode, struct cg_hier **out, size_t *n, ocirt_erro
   if (mode != OCIRT_CGROUP_MODE_V1)
     return ocirt_error_set (err, ENOTSUP, "no cgroup filesystem mounted at %s", CGROUP_ROOT);
 
-  f = fopen ("/proc/self/mountinfo", "re");
-  if (f == NULL)
-    return ocirt_error_errno (err, "open /proc/self/mountinfo");
-  while (getline (&line, &len, f) > 0)
+  mountinfo = host_mountinfo ();
+  if (mountinfo == NULL)
+    return ocirt_error_set (err, EIO, "read /proc/self/mountinfo");
+  lines = xstrdup (mountinfo);
+  for (line = strtok_r (lines, "\n", &lsave); line; line = strtok_r (NULL, "\n", &lsave))
     {
       /* id parent maj:min root mountpoint opts [optional...] - fstype source superopts */
       char *sep = strstr (line, " - "), *fields[5], *p = line, *fstype, *src, *sopts, *save = NULL;
@@ -270,8 +289,6 @@ cg_discover (ocirt_cgroup_mode mode, struct cg_hier **out, size_t *n, ocirt_erro
         nh++;
       }
     }
-  free (line);
-  fclose (f);
   if (nh == 0)
     return ocirt_error_set (err, ENOTSUP, "no cgroup v1 controllers mounted below %s", CGROUP_ROOT);
   *out = h;
