@@ -233,7 +233,7 @@ spawn_in (ocirt_cgroup *cg, int (*fn) (void *), void *arg)
   pid_t pid;
   char c;
 
-  if (ocirt_cgroup_prepare_join (cg, &err) < 0)
+  if (ocirt_cgroup_prepare_join (cg, NULL, &err) < 0)
     {
       diag ("prepare_join: %s", err->msg);
       return -1;
