@@ -281,8 +281,9 @@ ocirt_mkpath_in_root (int rootfd, const char *path, bool file, ocirt_error_t *er
       fd = ocirt_open_in_root (rootfd, clean, O_PATH, NULL);
       if (fd >= 0)
         return fd;
+      /* (the in-root open returns -errno; errno itself may be stale after the walk) */
       if (strcmp (clean, "/") == 0)
-        return ocirt_error_errno (err, "open rootfs");
+        return ocirt_error_set (err, -fd, "open rootfs");
       /* The deepest level that exists, searched from the bottom (it is usually the parent):
        * `name` ends up at the '/' before the first missing component. */
       name = clean + strlen (clean);
@@ -294,7 +295,6 @@ ocirt_mkpath_in_root (int rootfd, const char *path, bool file, ocirt_error_t *er
           *name = '\0';
           dir = ocirt_open_in_root (rootfd, name == clean ? "/" : clean, O_PATH | O_DIRECTORY, NULL);
           *name = '/';
-          /* (the in-root open returns -errno; errno itself may be stale after the walk) */
           if (dir < 0 && (name == clean || dir != -ENOENT))
             {
               *name = '\0';
