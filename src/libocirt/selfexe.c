@@ -5,12 +5,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <link.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -110,6 +114,178 @@ sealed_copy (ocirt_error_t *err)
   return mfd;
 }
 
+/* The main program's load bias and program headers (dl_iterate_phdr lists it first). */
+struct main_image
+{
+  uintptr_t bias;
+  const ElfW (Phdr) * phdr;
+  size_t phnum;
+};
+
+static int
+first_object (struct dl_phdr_info *info, size_t size, void *data)
+{
+  struct main_image *m = data;
+  (void) size;
+  m->bias = info->dlpi_addr;
+  m->phdr = info->dlpi_phdr;
+  m->phnum = info->dlpi_phnum;
+  return 1;
+}
+
+static int
+segment_prot (const ElfW (Phdr) * ph)
+{
+  return (ph->p_flags & PF_R ? PROT_READ : 0) | (ph->p_flags & PF_W ? PROT_WRITE : 0)
+         | (ph->p_flags & PF_X ? PROT_EXEC : 0);
+}
+
+/* Replace every mapping of the binary with identical pages that are not the host file: the
+ * segments the loader never writes come from the copy (same offsets, same bytes); the
+ * written ones (RELRO after relocation, data, bss) become anonymous copies, moved in with one
+ * mremap so that no global is ever missing.  The kernel copies them (/proc/self/mem), so a
+ * sanitizer does not see a read across its redzones between globals.  Single-threaded
+ * callers only, signals blocked: a global written between the copy and the mremap would be
+ * lost. */
+static int
+remap_from_copy (int mfd)
+{
+  struct main_image m = { 0 };
+  uintptr_t pg = (uintptr_t) sysconf (_SC_PAGESIZE), relro_lo = 0, relro_hi = 0;
+  cleanup_close int mem = -1;
+  struct stat st;
+  size_t i;
+
+  dl_iterate_phdr (first_object, &m);
+  if (m.phdr == NULL || fstat (mfd, &st) < 0)
+    return -1;
+  mem = open ("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+  if (mem < 0)
+    return -1;
+  for (i = 0; i < m.phnum; i++)
+    if (m.phdr[i].p_type == PT_GNU_RELRO)
+      {
+        relro_lo = (m.bias + m.phdr[i].p_vaddr) & ~(pg - 1);
+        relro_hi = (m.bias + m.phdr[i].p_vaddr + m.phdr[i].p_memsz) & ~(pg - 1);
+      }
+  for (i = 0; i < m.phnum; i++)
+    {
+      const ElfW (Phdr) *ph = &m.phdr[i];
+      uintptr_t lo, hi;
+      void *copy;
+
+      if (ph->p_type != PT_LOAD || ph->p_memsz == 0)
+        continue;
+      lo = (m.bias + ph->p_vaddr) & ~(pg - 1);
+      hi = (m.bias + ph->p_vaddr + ph->p_memsz + pg - 1) & ~(pg - 1);
+      /* (a mapping past the copy's end, which holds only the loaded image, would fault) */
+      if (!(ph->p_flags & PF_W) && ph->p_filesz == ph->p_memsz && (hi <= relro_lo || lo >= relro_hi)
+          && (ph->p_offset & ~(pg - 1)) + (hi - lo) <= (uintptr_t) st.st_size)
+        {
+          if (mmap ((void *) lo, hi - lo, segment_prot (ph), MAP_PRIVATE | MAP_FIXED, mfd,
+                    (off_t) (ph->p_offset & ~(pg - 1)))
+              != (void *) lo)
+            return -1;
+          continue;
+        }
+      copy = mmap (NULL, hi - lo, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (copy == MAP_FAILED)
+        return -1;
+      if (pread (mem, copy, hi - lo, (off_t) lo) != (ssize_t) (hi - lo)
+          || mprotect (copy, hi - lo, segment_prot (ph) | PROT_READ) < 0
+          || mremap (copy, hi - lo, hi - lo, MREMAP_MAYMOVE | MREMAP_FIXED, (void *) lo) != (void *) lo)
+        {
+          munmap (copy, hi - lo);
+          return -1;
+        }
+      /* ld.so made the relocated part read-only: keep it so. */
+      if (relro_lo < hi && relro_hi > lo)
+        {
+          uintptr_t a = relro_lo > lo ? relro_lo : lo, b = relro_hi < hi ? relro_hi : hi;
+          if (a < b && mprotect ((void *) a, b - a, PROT_READ) < 0)
+            return -1;
+        }
+    }
+  return 0;
+}
+
+/* The mm fields PR_SET_MM_MAP rewrites, as they are: fields 26-28 and 45-51 of
+ * /proc/self/stat (after the comm's closing parenthesis), and the current brk. */
+static int
+current_mm_map (struct prctl_mm_map *map)
+{
+  char buf[2048], *p;
+  unsigned long long v[52] = { 0 };
+  ssize_t n;
+  int fd, f;
+
+  fd = open ("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  n = read (fd, buf, sizeof buf - 1);
+  close (fd);
+  if (n <= 0)
+    return -1;
+  buf[n] = '\0';
+  p = strrchr (buf, ')');
+  if (p == NULL)
+    return -1;
+  /* p + 2 is field 3 (state) */
+  p += 2;
+  for (f = 3; f <= 51 && *p; f++)
+    {
+      char *end;
+      if (f == 3)
+        end = p + 1;
+      else
+        v[f] = strtoull (p, &end, 10);
+      if (end == p)
+        return -1;
+      p = end;
+      while (*p == ' ')
+        p++;
+    }
+  if (f <= 51)
+    return -1;
+  memset (map, 0, sizeof *map);
+  map->start_code = v[26];
+  map->end_code = v[27];
+  map->start_stack = v[28];
+  map->start_data = v[45];
+  map->end_data = v[46];
+  map->start_brk = v[47];
+  map->arg_start = v[48];
+  map->arg_end = v[49];
+  map->env_start = v[50];
+  map->env_end = v[51];
+  map->brk = (unsigned long) syscall (SYS_brk, 0);
+  return 0;
+}
+
+/* Make the sealed copy our /proc/self/exe without exec'ing it: after remap_from_copy, no
+ * mapping of the host file is left, which is what prctl(PR_SET_MM_MAP, exe_fd) requires
+ * (it fails with EBUSY otherwise, so a partial remap cannot pass for a whole one).  Needs
+ * CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE.  This saves the second process start of a
+ * re-exec (ld.so, libc's CPU probing, our own init): about a third of an `exec`. */
+static int
+swap_exe_in_place (int mfd)
+{
+  struct prctl_mm_map map;
+  sigset_t all, old;
+  int ret;
+
+  sigfillset (&all);
+  sigprocmask (SIG_BLOCK, &all, &old);
+  ret = remap_from_copy (mfd);
+  sigprocmask (SIG_SETMASK, &old, NULL);
+  if (ret < 0 || current_mm_map (&map) < 0)
+    return -1;
+  map.exe_fd = (uint32_t) mfd;
+  if (prctl (PR_SET_MM, PR_SET_MM_MAP, (unsigned long) &map, sizeof map, 0) < 0)
+    return -1;
+  return ocirt_self_is_sealed () ? 0 : -1;
+}
+
 int
 ocirt_ensure_sealed_self (ocirt_error_t *err)
 {
@@ -131,7 +307,15 @@ ocirt_ensure_sealed_self (ocirt_error_t *err)
   mfd = sealed_copy (err);
   if (mfd < 0)
     return -1;
-  ocirt_debug ("re-executing from a sealed memfd copy of the binary");
+  if (swap_exe_in_place (mfd) == 0)
+    {
+      close (mfd);
+      ocirt_debug ("running from a sealed memfd copy of the binary (swapped in place)");
+      if (geteuid () == 0 && prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        return ocirt_error_errno (err, "prctl PR_SET_DUMPABLE");
+      return 0;
+    }
+  ocirt_debug ("re-executing from a sealed memfd copy of the binary (in-place swap: %s)", strerror (errno));
   setenv (REEXEC_ENV, "1", 1);
   fexecve (mfd, saved_argv, environ);
   ocirt_error_errno (err, "fexecve the sealed copy of ocirt");

@@ -98,12 +98,64 @@ test_cve_2019_5736_exec () {
   size=$(stat -L -c %s "/proc/$epid/exe" 2>/dev/null || echo 0)
   [ "$size" -gt 0 ] && [ "$size" -le "$(stat -c %s "$rt")" ] || _assert_fail "memfd copy size $size"
   cmp -n "$size" "/proc/$epid/exe" "$rt" || _assert_fail "the memfd copy differs from the binary"
+  # Nothing of the host file stays mapped either (ocirt swaps its segments for the copy's in
+  # place; the kernel only lets the exe link change then): no map_files way back to $rt.
+  local ino maps
+  ino=$(stat -c %i "$rt")
+  maps=$(awk -v i="$ino" '$5 == i' "/proc/$epid/maps")
+  [ -z "$maps" ] || _assert_fail "the exec process still maps the host binary" "$maps"
   kill "$epid" 2>/dev/null || true
   wait "$epid" 2>/dev/null || true
   assert_match "$link" '^/memfd:ocirt' "ocirt exec runs from a memfd copy (exe: $link)"
   assert_eq "$(sha256sum < "$rt")" "$sum" "the runtime binary on the host was changed"
 }
 t "CVE-2019-5736: ocirt exec runs from a sealed copy" test_cve_2019_5736_exec
+
+# The window before exec's process execve()s: it is in the container (pid and mount
+# namespaces) while it looks up its user, so an /etc/passwd that is a fifo holds it there.  An
+# attacker in the container with every capability (nsenter: root with CAP_SYS_PTRACE, which
+# gets past the process being non-dumpable) opens its /proc/<pid>/exe, lets it go on, and
+# writes through the fd once it is gone.  Only a sealed copy as that process's exe keeps the
+# host binary safe.
+test_cve_2019_5736_exec_window () {
+  local rt=$TMP/ocirt-copy3 sum ypid epid cpid inner
+  make_bundle "$TMP/y"
+  cfg "$TMP/y" '.process.args=["/init","sleep","300"] | .root.readonly=false'
+  BUNDLE=$TMP/y ocirt_bg y
+  wait_status y running || _assert_fail "y did not start" "$(cat "$TMP/y.err")"
+  ypid=$(ocirt_state y pid)
+  cp "$OCIRT" "$rt"
+  sum=$(sha256sum < "$rt")
+  rm -f "$TMP/y/rootfs/etc/passwd"
+  mkdir -p "$TMP/y/rootfs/etc"
+  mkfifo "$TMP/y/rootfs/etc/passwd"
+  "$rt" --root "$ROOT" exec y /init true > "$TMP/win.out" 2>&1 &
+  epid=$!
+  track_pid "$epid"
+  wait_for 10 sh -c "pgrep -P $epid > /dev/null" || _assert_fail "exec started no process" "$(cat "$TMP/win.out")"
+  cpid=$(pgrep -P "$epid" | head -n 1)
+  wait_for 10 sh -c "grep -q '^State:.*S' /proc/$cpid/status" || _assert_fail "exec's process did not block"
+  inner=$(awk '/^NSpid:/ {print $NF}' "/proc/$cpid/status")
+  cat > "$TMP/y/rootfs/attack.sh" <<'SH'
+readlink /proc/$1/exe > /tmp/exe-link
+exec 3< /proc/$1/exe || { echo open-failed > /tmp/result; exit 0; }
+: > /etc/passwd
+while [ -d /proc/$1 ]; do sleep 0.05; done
+SH
+  nsenter -t "$ypid" -p -m -- /bin/sh -c '. /attack.sh "$1"; while [ ! -e /tmp/go ]; do sleep 0.05; done
+    if ( printf PWNED >> /proc/self/fd/3 ) 2> /tmp/write-err; then echo written > /tmp/result
+    else echo write-failed > /tmp/result; fi' sh "$inner" > "$TMP/attack3.out" 2>&1 &
+  local attacker=$!
+  track_pid "$attacker"
+  wait "$epid" || _assert_fail "exec failed" "$(cat "$TMP/win.out")"
+  # The exec process (the last one that could hold the binary busy) has exited.
+  touch "$TMP/y/rootfs/tmp/go"
+  wait "$attacker" || true
+  assert_match "$(cat "$TMP/y/rootfs/tmp/exe-link" 2>/dev/null)" '^/memfd:ocirt' "the exec process's exe is the sealed copy"
+  assert_eq "$(sha256sum < "$rt")" "$sum" "the runtime binary on the host was changed"
+  assert_match "$(cat "$TMP/y/rootfs/tmp/result" 2>/dev/null)" '^(write-failed|open-failed)$'
+}
+t "CVE-2019-5736: a container process holding exec's process in its window cannot reach the host binary" test_cve_2019_5736_exec_window
 
 # ---- CVE-2024-21626 -------------------------------------------------------------------------
 
