@@ -803,22 +803,12 @@ destroy_cgroup_of_stopped (ocirt_container *c, bool force, ocirt_error_t *err)
     }
 }
 
-int
-ocirt_container_delete (const char *root, const char *id, bool force, ocirt_error_t *err)
+static int
+delete_locked (ocirt_container *c, bool force, ocirt_error_t *err)
 {
-  cleanup_container ocirt_container *c = NULL;
   const char *status;
   uint64_t t;
 
-  if (ocirt_container_load (root, id, true, &c, err) < 0)
-    {
-      /* A dir with no status.json: a create that died half-way.  --force cleans it. */
-      cleanup_state_dir ocirt_state_dir *d = NULL;
-      if (!force || (*err)->status != ENOENT || ocirt_state_dir_open (root, id, true, &d, NULL) < 0)
-        return -1;
-      ocirt_error_release (err);
-      return ocirt_state_dir_remove (d, err);
-    }
   status = ocirt_container_status (c);
   if (strcmp (status, "stopped") != 0)
     {
@@ -853,6 +843,31 @@ ocirt_container_delete (const char *root, const char *id, bool force, ocirt_erro
     return -1;
   ocirt_step_end (t, "delete: state dir");
   return 0;
+}
+
+int
+ocirt_container_delete (const char *root, const char *id, bool force, ocirt_error_t *err)
+{
+  cleanup_container ocirt_container *c = NULL;
+
+  if (ocirt_container_load (root, id, true, &c, err) < 0)
+    {
+      /* A dir with no status.json: a create that died half-way.  --force cleans it. */
+      cleanup_state_dir ocirt_state_dir *d = NULL;
+      if (!force || (*err)->status != ENOENT || ocirt_state_dir_open (root, id, true, &d, NULL) < 0)
+        return -1;
+      ocirt_error_release (err);
+      return ocirt_state_dir_remove (d, err);
+    }
+  return delete_locked (c, force, err);
+}
+
+int
+ocirt_container_delete_own (ocirt_container *c, ocirt_error_t *err)
+{
+  if (ocirt_state_dir_relock (c->dir, err) < 0)
+    return -1;
+  return delete_locked (c, true, err);
 }
 
 int

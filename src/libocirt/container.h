@@ -63,6 +63,10 @@ int ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, o
  * or be NULL, in which case root/id are used to find it. */
 int ocirt_container_start (const char *root, const char *id, ocirt_container *c, ocirt_error_t *err);
 int ocirt_container_delete (const char *root, const char *id, bool force, ocirt_error_t *err);
+/* delete --force of the container run has in hand, without reading it back from disk: its
+ * dir is locked again and, if another delete removed it meanwhile (even if a new container
+ * took the id since), nothing is done but the error. */
+int ocirt_container_delete_own (ocirt_container *c, ocirt_error_t *err);
 int ocirt_container_kill (const char *root, const char *id, int sig, bool all, ocirt_error_t *err);
 /* Make c's cgroup from c->config (linux.cgroupsPath, resources plus the default device rules);
  * nothing on a host without cgroups.  Used by create and restore. */

@@ -119,7 +119,7 @@ ocirt_run_foreground (ocirt_container *c, bool keep, ocirt_error_t *err)
   if (!keep)
     {
       cleanup_error ocirt_error_t e = NULL;
-      if (ocirt_container_delete (c->dir->root, c->dir->id, true, &e) < 0)
+      if (ocirt_container_delete_own (c, &e) < 0)
         ocirt_warn ("delete: %s", e->msg);
     }
   return code;

@@ -105,7 +105,6 @@ int
 ocirt_state_dir_open (const char *root, const char *id, bool lock, ocirt_state_dir **out, ocirt_error_t *err)
 {
   cleanup_state_dir ocirt_state_dir *d = NULL;
-  struct stat st;
 
   if (ocirt_validate_id (id, err) < 0)
     return -1;
@@ -119,15 +118,22 @@ ocirt_state_dir_open (const char *root, const char *id, bool lock, ocirt_state_d
         return ocirt_error_set (err, ENOENT, "container does not exist");
       return ocirt_error_errno (err, "open state dir %s", d->path);
     }
-  if (lock)
-    {
-      if (flock (d->dir_fd, LOCK_EX) < 0)
-        return ocirt_error_errno (err, "lock state dir %s", d->path);
-      /* A concurrent delete may have removed it while we waited. */
-      if (fstat (d->dir_fd, &st) < 0 || st.st_nlink == 0)
-        return ocirt_error_set (err, ENOENT, "container does not exist");
-    }
+  if (lock && ocirt_state_dir_relock (d, err) < 0)
+    return -1;
   *out = steal_pointer (&d);
+  return 0;
+}
+
+int
+ocirt_state_dir_relock (ocirt_state_dir *d, ocirt_error_t *err)
+{
+  struct stat st;
+
+  if (flock (d->dir_fd, LOCK_EX) < 0)
+    return ocirt_error_errno (err, "lock state dir %s", d->path);
+  /* A concurrent delete may have removed it while we waited. */
+  if (fstat (d->dir_fd, &st) < 0 || st.st_nlink == 0)
+    return ocirt_error_set (err, ENOENT, "container does not exist");
   return 0;
 }
 

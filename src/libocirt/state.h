@@ -42,6 +42,8 @@ int ocirt_validate_id (const char *id, ocirt_error_t *err);
 int ocirt_state_dir_create (const char *root, const char *id, ocirt_state_dir **out, ocirt_error_t *err);
 /* Open an existing container's dir ("container does not exist" otherwise); lock if asked. */
 int ocirt_state_dir_open (const char *root, const char *id, bool lock, ocirt_state_dir **out, ocirt_error_t *err);
+/* Lock an open dir again; "container does not exist" if a delete removed it meanwhile. */
+int ocirt_state_dir_relock (ocirt_state_dir *d, ocirt_error_t *err);
 int ocirt_state_dir_remove (ocirt_state_dir *d, ocirt_error_t *err);
 
 int ocirt_status_save (ocirt_state_dir *d, const ocirt_status *st, ocirt_error_t *err);

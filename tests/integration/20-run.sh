@@ -169,6 +169,29 @@ test_killed_from_outside () {
 }
 t "the container's init killed from outside: ocirt run exits 137" test_killed_from_outside
 
+# run deletes the container it made, not whatever holds the id by then: here another delete
+# removes it and a new container takes the id while run is stopped.
+test_run_leaves_a_new_container_alone () {
+  make_bundle "$TMP/du"
+  args "$TMP/du" /init pause
+  ocirt_bg du1
+  local first=$BG_PID rc=0
+  wait_output "$TMP/du1.out" '^ready$'
+  kill -STOP "$first"
+  ocirt_cmd delete -f du1
+  assert_success
+  ocirt_cmd run -d -b "$TMP/du" du1
+  assert_success
+  kill -CONT "$first"
+  wait "$first" || rc=$?
+  assert_eq "$rc" 137
+  assert_eq "$(ocirt_state du1 status)" running "the new du1 survives the first run's exit"
+  ocirt_cmd delete -f du1
+  assert_success
+  assert_no_leftovers du1
+}
+t "run deletes only its own container, not a new one under the same id" test_run_leaves_a_new_container_alone
+
 # run_tty CMD...: run CMD with a pty on stdin/stdout (python pty), print its output.
 run_tty () {
   python3 - "$@" <<'EOF'
