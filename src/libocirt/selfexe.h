@@ -15,9 +15,11 @@
 void ocirt_selfexe_init (char **argv);
 /* True when /proc/self/exe is a memfd with all the seals we set. */
 bool ocirt_self_is_sealed (void);
-/* If not yet sealed: copy /proc/self/exe into a sealed memfd and fexecve it with the same
- * argv and environment (does not return on success).  When sealed: mark the process
- * non-dumpable (as root) until the next execve, and return 0. */
+/* If not yet sealed: copy /proc/self/exe into a sealed memfd and make it our exe in place
+ * (every mapping of the binary swapped for the copy's pages, then prctl PR_SET_MM_MAP), or,
+ * where that is refused, fexecve it with the same argv and environment (no return on
+ * success).  Then, or when already sealed: mark the process non-dumpable (as root) until the
+ * next execve, and return 0.  Single-threaded callers only. */
 int ocirt_ensure_sealed_self (ocirt_error_t *err);
 
 #endif
