@@ -102,7 +102,7 @@ test_cve_2019_5736_exec () {
   # place; the kernel only lets the exe link change then): no map_files way back to $rt.
   local ino maps
   ino=$(stat -c %i "$rt")
-  maps=$(awk -v i="$ino" '$5 == i' "/proc/$epid/maps")
+  maps=$(awk -v i="$ino" -v p="$rt" '$5 == i && index($6, p) == 1' "/proc/$epid/maps")
   [ -z "$maps" ] || _assert_fail "the exec process still maps the host binary" "$maps"
   kill "$epid" 2>/dev/null || true
   wait "$epid" 2>/dev/null || true
