@@ -303,8 +303,9 @@ assert_no_leftovers () {
   [ ! -e "$ROOT/$id" ] || _assert_fail "state directory $ROOT/$id still exists"
   if [ -s "$TRACK/$id.pid" ]; then
     pid=$(cat "$TRACK/$id.pid")
-    ! _is_ours "$pid" || [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] \
-      || _assert_fail "container process $pid is still alive"
+    # Dead: gone, a zombie, or being reaped (X), also when it goes between the two reads.
+    ! _is_ours "$pid" || [[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" =~ ^(Z|X|)$ ]] \
+      || _assert_fail "container process $pid is still alive" "$(grep -E '^(Name|State):' "/proc/$pid/status" 2>/dev/null)"
   fi
   if [ -s "$TRACK/$id.bundle" ]; then
     bundle=$(cat "$TRACK/$id.bundle")

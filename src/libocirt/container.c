@@ -780,7 +780,12 @@ wait_gone (ocirt_container *c, int timeout_ms)
   if (pidfd >= 0)
     {
       struct pollfd p = { .fd = pidfd, .events = POLLIN };
-      poll (&p, 1, timeout_ms);
+      int r;
+      do
+        r = poll (&p, 1, timeout_ms);
+      while (r < 0 && errno == EINTR);
+      if (r == 0)
+        ocirt_warn ("%s: container init %d has not exited %d s after SIGKILL", c->dir->id, c->pid, timeout_ms / 1000);
     }
   /* Reap it if it is our child (run); ignore ECHILD otherwise. */
   waitpid (c->pid, NULL, WNOHANG);
