@@ -213,20 +213,14 @@ remap_from_copy (int mfd)
 static int
 current_mm_map (struct prctl_mm_map *map)
 {
-  char buf[2048], *p;
+  cleanup_free char *data = NULL;
   unsigned long long v[52] = { 0 };
-  ssize_t n;
-  int fd, f;
+  char *p;
+  int f;
 
-  fd = open ("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+  if (read_file_at (AT_FDCWD, "/proc/self/stat", &data, NULL, NULL) < 0)
     return -1;
-  n = read (fd, buf, sizeof buf - 1);
-  close (fd);
-  if (n <= 0)
-    return -1;
-  buf[n] = '\0';
-  p = strrchr (buf, ')');
+  p = strrchr (data, ')');
   if (p == NULL)
     return -1;
   /* p + 2 is field 3 (state) */
@@ -285,6 +279,16 @@ swap_exe_in_place (int mfd)
   return ocirt_self_is_sealed () ? 0 : -1;
 }
 
+/* Until our next execve, nobody below root can ptrace us or read our /proc entries; execve
+ * resets it.  Only as root: rootless runs need their own /proc/self. */
+static int
+make_undumpable (ocirt_error_t *err)
+{
+  if (geteuid () == 0 && prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    return ocirt_error_errno (err, "prctl PR_SET_DUMPABLE");
+  return 0;
+}
+
 int
 ocirt_ensure_sealed_self (ocirt_error_t *err)
 {
@@ -293,11 +297,7 @@ ocirt_ensure_sealed_self (ocirt_error_t *err)
   if (ocirt_self_is_sealed ())
     {
       unsetenv (REEXEC_ENV);
-      /* Until our next execve, nobody below root can ptrace us or read our /proc entries;
-       * execve resets it.  Only as root: rootless runs need their own /proc/self. */
-      if (geteuid () == 0 && prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-        return ocirt_error_errno (err, "prctl PR_SET_DUMPABLE");
-      return 0;
+      return make_undumpable (err);
     }
   if (getenv (REEXEC_ENV))
     return ocirt_error_set (err, EPERM, "re-exec from a sealed copy of ocirt: the copy is not sealed");
@@ -310,9 +310,7 @@ ocirt_ensure_sealed_self (ocirt_error_t *err)
     {
       close (mfd);
       ocirt_debug ("running from a sealed memfd copy of the binary (swapped in place)");
-      if (geteuid () == 0 && prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-        return ocirt_error_errno (err, "prctl PR_SET_DUMPABLE");
-      return 0;
+      return make_undumpable (err);
     }
   ocirt_debug ("re-executing from a sealed memfd copy of the binary (in-place swap: %s)", strerror (errno));
   setenv (REEXEC_ENV, "1", 1);
