@@ -76,8 +76,8 @@ read_once (const char *path, char **cache, bool *done)
   return *cache;
 }
 
-static const char *
-host_mountinfo (void)
+const char *
+ocirt_cgroup_host_mountinfo (void)
 {
   static char *text;
   static bool done;
@@ -95,7 +95,7 @@ self_cgroup_file (void)
 static int
 v1_mount_count (void)
 {
-  const char *p = host_mountinfo ();
+  const char *p = ocirt_cgroup_host_mountinfo ();
   int count = 0;
   for (; p && (p = strstr (p, " - cgroup ")) != NULL; p++)
     count++;
@@ -238,7 +238,7 @@ cg_discover (ocirt_cgroup_mode mode, struct cg_hier **out, size_t *n, ocirt_erro
   if (mode != OCIRT_CGROUP_MODE_V1)
     return ocirt_error_set (err, ENOTSUP, "no cgroup filesystem mounted at %s", CGROUP_ROOT);
 
-  mountinfo = host_mountinfo ();
+  mountinfo = ocirt_cgroup_host_mountinfo ();
   if (mountinfo == NULL)
     return ocirt_error_set (err, EIO, "read /proc/self/mountinfo");
   lines = xstrdup (mountinfo);

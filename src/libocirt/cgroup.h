@@ -27,6 +27,9 @@ typedef struct ocirt_cgroup ocirt_cgroup;
 
 /* statfs() of /sys/fs/cgroup (root may be overridden by $OCIRT_CGROUP_ROOT for tests? no: fixed). */
 ocirt_cgroup_mode ocirt_cgroup_detect_mode (void);
+/* The caller's /proc/self/mountinfo, read once per command (NULL if unreadable).  A container
+ * init in a copy of the caller's mount namespace sees it as its own until it mounts anything. */
+const char *ocirt_cgroup_host_mountinfo (void);
 const char *ocirt_cgroup_mode_name (ocirt_cgroup_mode mode); /* "v1" "v2" "none" */
 
 /* Resolve linux.cgroupsPath.

@@ -102,6 +102,15 @@ env_with_home (const oci_process *p)
   return env;
 }
 
+static bool
+mount_ns_joined (const struct ocirt_ns_plan *ns)
+{
+  for (size_t i = 0; i < ns->n_join; i++)
+    if (ns->join[i].flag == CLONE_NEWNS)
+      return true;
+  return false;
+}
+
 static int
 wait_for_start (int fifo_fd, ocirt_error_t *err)
 {
@@ -178,6 +187,7 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
   rctx.new_cgroupns = (a->ns->new_flags & CLONE_NEWCGROUP) != 0;
   rctx.new_netns = (a->ns->new_flags & CLONE_NEWNET) != 0;
   rctx.no_pivot = a->no_pivot;
+  rctx.parent_mounts = !mount_ns_joined (a->ns);
   if (ocirt_rootfs_prepare (&rctx, err) < 0)
     return -1;
 

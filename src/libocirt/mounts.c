@@ -386,6 +386,7 @@ mount_cgroup (struct ocirt_rootfs_ctx *ctx, int rootfd, const struct ocirt_mount
   const char *dest = op->m->destination;
   unsigned long flags = op->flags | MS_NOSUID | MS_NODEV | MS_NOEXEC;
   cleanup_free char *mountinfo = NULL;
+  cleanup_close int top = -1;
   char *line, *save = NULL;
 
   if (ctx->cgroup_mode == OCIRT_CGROUP_MODE_V2 || ctx->cgroup_mode == OCIRT_CGROUP_MODE_NONE)
@@ -399,7 +400,16 @@ mount_cgroup (struct ocirt_rootfs_ctx *ctx, int rootfd, const struct ocirt_mount
     }
   if (mount ("tmpfs", ocirt_fd_path (dest_fd, fdp), "tmpfs", flags & ~MS_RDONLY, "mode=755") < 0)
     return ocirt_error_errno (err, "mount tmpfs on %s", dest);
-  if (read_file_at (AT_FDCWD, "/proc/self/mountinfo", &mountinfo, NULL, err) < 0)
+  /* The new tmpfs, not the directory under it that dest_fd still is.  It is empty and only
+   * in our mount namespace, so its entries need no symlink-safe walk. */
+  top = ocirt_open_in_root (rootfd, dest, O_PATH | O_DIRECTORY, err);
+  if (top < 0)
+    return -1;
+  /* The host's cgroup mounts: in a copy of the runtime's namespace, the table it has read
+   * already (ours are all under the rootfs, so nothing below /sys/fs/cgroup/ changed). */
+  if (ctx->parent_mounts && ocirt_cgroup_host_mountinfo ())
+    mountinfo = xstrdup (ocirt_cgroup_host_mountinfo ());
+  else if (read_file_at (AT_FDCWD, "/proc/self/mountinfo", &mountinfo, NULL, err) < 0)
     return -1;
   for (line = strtok_r (mountinfo, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
     {
@@ -416,9 +426,11 @@ mount_cgroup (struct ocirt_rootfs_ctx *ctx, int rootfd, const struct ocirt_mount
       opts = strrchr (sep, ' ') + 1;
       base = strrchr (mnt, '/') + 1;
       sub = xasprintf ("%s/%s", dest, base);
-      fd = ocirt_mkpath_in_root (rootfd, sub, false, err);
+      if (mkdirat (top, base, 0755) < 0 && errno != EEXIST)
+        return ocirt_error_errno (err, "mkdir %s", sub);
+      fd = openat (top, base, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       if (fd < 0)
-        return -1;
+        return ocirt_error_errno (err, "open %s", sub);
       /* A v1 hierarchy is mounted again only with all its controllers (cpu,cpuacct) and
        * name=, else EBUSY; mount-time options (rw, release_agent, xattr...) are left out. */
       for (char *o = strtok_r (opts, ",", &osave); o; o = strtok_r (NULL, ",", &osave))
@@ -448,10 +460,7 @@ mount_cgroup (struct ocirt_rootfs_ctx *ctx, int rootfd, const struct ocirt_mount
     }
   if (flags & MS_RDONLY)
     {
-      cleanup_close int top = ocirt_open_in_root (rootfd, dest, O_PATH, err);
       struct ocirt_mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
-      if (top < 0)
-        return -1;
       if (sys_mount_setattr (top, "", AT_EMPTY_PATH, &a) < 0)
         return ocirt_error_errno (err, "remount %s read-only", dest);
     }
@@ -658,8 +667,10 @@ ocirt_rootfs_prepare (struct ocirt_rootfs_ctx *ctx, ocirt_error_t *err)
   t = ocirt_step_begin ();
   if (mount (NULL, "/", NULL, plan->root_propagation, NULL) < 0)
     return ocirt_error_errno (err, "set propagation of /");
-  /* A non-recursive value leaves the rootfs's parent as the host has it: maybe shared. */
-  if (unshare_pivot_mounts (ctx->rootfs, false, err) < 0)
+  /* A non-recursive value leaves the rootfs's parent as the host has it: maybe shared.  A
+   * recursive slave, private or unbindable leaves no shared mount to look for. */
+  if (!((plan->root_propagation & MS_REC) && (plan->root_propagation & (MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE)))
+      && unshare_pivot_mounts (ctx->rootfs, false, err) < 0)
     return -1;
   /* Make the rootfs a mount point of its own so pivot_root can move it. */
   if (mount (ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)

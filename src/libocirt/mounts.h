@@ -55,6 +55,7 @@ struct ocirt_rootfs_ctx
   bool new_netns;
   bool no_pivot;
   const char *console_path;    /* pty slave to bind at /dev/console, NULL for none */
+  bool parent_mounts;          /* this mount namespace is a copy of the runtime's (not joined) */
 };
 
 /* Child, in its mount namespace: propagation of "/", bind the rootfs, apply the plan, create
