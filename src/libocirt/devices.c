@@ -94,13 +94,15 @@ make_node (int rootfd, const char *path, mode_t type, mode_t perm, int maj, int 
     }
   if (mknodat (dfd, name, type | perm, makedev (maj, min)) < 0)
     return ocirt_error_errno (err, "mknod %s", path);
-  node = openat (dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-  if (node < 0)
-    return ocirt_error_errno (err, "open %s", path);
   /* mknod honours the umask: set the mode the config asked for exactly. */
   if (fchmodat (dfd, name, perm, 0) < 0)
     return ocirt_error_errno (err, "chmod %s", path);
-  if ((has_uid || has_gid) && fchownat (node, "", has_uid ? uid : (uid_t) -1, has_gid ? gid : (gid_t) -1, AT_EMPTY_PATH) < 0)
+  if (!has_uid && !has_gid)
+    return 0;
+  node = openat (dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (node < 0)
+    return ocirt_error_errno (err, "open %s", path);
+  if (fchownat (node, "", has_uid ? uid : (uid_t) -1, has_gid ? gid : (gid_t) -1, AT_EMPTY_PATH) < 0)
     return ocirt_error_errno (err, "chown %s", path);
   return 0;
 }
