@@ -45,9 +45,9 @@ note () { echo "run-bench: $*" >&2; }
 
 rt_cmd () {  # rt_cmd NAME: the command line prefix of runtime NAME with its private state root
   case $1 in
-    ocirt) echo "$OCIRT_BIN --root $BENCH_TMP/root-ocirt" ;;
-    crun) echo "crun --root $BENCH_TMP/root-crun" ;;
-    runc) echo "runc --root $BENCH_TMP/root-runc" ;;
+    ocirt) echo "$OCIRT_BIN --root $BENCH_ROOTS/ocirt" ;;
+    crun) echo "crun --root $BENCH_ROOTS/crun" ;;
+    runc) echo "runc --root $BENCH_ROOTS/runc" ;;
   esac
 }
 
@@ -55,7 +55,8 @@ median () { sort -n | awk '{a[NR]=$1} END {if (NR == 0) print "NA"; else if (NR 
 
 # The timed runs of a scenario are split into ROUNDS rounds, and each round runs the three
 # runtimes one after the other, so that a change of the machine's load during the benchmark
-# hits all of them alike.  The reported median is over the runs of all rounds.
+# hits all of them alike.  The reported median is over the runs of all rounds.  Commands
+# without a shell operator run with -N (no shell, so nothing to subtract).
 hf () {  # hf RT SCENARIO CMD [hyperfine options...]: times into $BENCH_OUT/RT.SCENARIO.rROUND.json
   local rt=$1 sc=$2 cmd=$3 f
   f=$BENCH_OUT/$rt.$sc.r$ROUND
@@ -71,12 +72,12 @@ bench_runtime () {
   local rt=$1 r b
   r=$(rt_cmd "$rt")
   b=$BENCH_TMP/bundles
-  mkdir -p "$BENCH_TMP/root-$rt"
+  mkdir -p "$BENCH_ROOTS/$rt"
 
   note "$rt: round $ROUND: run"
-  hf "$rt" run "$r run -b $b/run b-$rt-run"
+  hf "$rt" run "$r run -b $b/run b-$rt-run" -N
   note "$rt: run with seccomp (warmups fill the cache; timed runs use it)"
-  hf "$rt" seccomp "$r run -b $b/seccomp b-$rt-sc"
+  hf "$rt" seccomp "$r run -b $b/seccomp b-$rt-sc" -N
   note "$rt: create+start+delete"
   hf "$rt" cycle "$r create -b $b/run b-$rt-cy && $r start b-$rt-cy && $r delete -f b-$rt-cy" \
     --cleanup "$r delete -f b-$rt-cy >/dev/null 2>&1 || true"
@@ -87,7 +88,7 @@ bench_runtime () {
   elif [ -f "$BENCH_OUT/$rt.exec" ]; then
     :  # failed or not implemented in an earlier round
   elif $r run -d -b "$b/sleep" b-$rt-ex < /dev/null > /dev/null 2>&1; then
-    hf "$rt" exec "$r exec b-$rt-ex /bin/true"
+    hf "$rt" exec "$r exec b-$rt-ex /bin/true" -N
     $r delete -f b-$rt-ex > /dev/null 2>&1 || true
   else
     note "$rt: run -d of the exec target failed"; echo NA > "$BENCH_OUT/$rt.exec"
@@ -144,20 +145,24 @@ for rt in "${rts[@]}"; do
 done
 [ "$runs" -ge 40 ] || note "warning: --runs $runs is below the 40 runs the reported medians need"
 
-rounds=4
+rounds=8
 [ "$runs" -ge "$rounds" ] || rounds=1
 export RUNS=$runs ROUND_RUNS=$(( (runs + rounds - 1) / rounds ))
 export BENCH_TMP=$(mktemp -d /tmp/ocirt-bench.XXXXXX)
 export BENCH_CG=/ocirt-bench-$$
+export BENCH_ROOTS=$BENCH_TMP/roots
 export BENCH_OUT=${out:-$BENCH_TMP/out}
-mkdir -p "$BENCH_OUT"
+mkdir -p "$BENCH_OUT" "$BENCH_ROOTS"
 BENCH_OUT=$(cd "$BENCH_OUT" && pwd)
+# A reused --out dir: drop the results of an earlier invocation (a median file there is taken as
+# this run's result).
+rm -f "$BENCH_OUT"/ocirt.* "$BENCH_OUT"/crun.* "$BENCH_OUT"/runc.* "$BENCH_OUT"/table.md
 
 cleanup () {
   local rt id d
   for rt in ocirt crun runc; do
-    [ -d "$BENCH_TMP/root-$rt" ] || continue
-    for id in $(ls "$BENCH_TMP/root-$rt" 2> /dev/null); do
+    [ -d "$BENCH_ROOTS/$rt" ] || continue
+    for id in $(ls "$BENCH_ROOTS/$rt" 2> /dev/null); do
       case $rt in
         crun) unshare -m sh -c "umount /sys/fs/cgroup/unified 2>/dev/null; $(rt_cmd $rt) delete -f $id" > /dev/null 2>&1 || true ;;
         *) $(rt_cmd "$rt") delete -f "$id" > /dev/null 2>&1 || true ;;
@@ -168,10 +173,13 @@ cleanup () {
   for d in /sys/fs/cgroup/*/"${BENCH_CG#/}" /sys/fs/cgroup/unified/"${BENCH_CG#/}"; do
     [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2> /dev/null
   done
+  ! mountpoint -q "$BENCH_ROOTS" || umount "$BENCH_ROOTS"
   rm -rf "$BENCH_TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# The state roots on a tmpfs, as /run (where runtimes keep them by default) is on a usual host.
+mount -t tmpfs -o size=64m,mode=0700 ocirt-bench "$BENCH_ROOTS"
 
 # One rootfs, shared read-only by every bundle (root.path is absolute).
 rootfs=$BENCH_TMP/rootfs
@@ -200,7 +208,9 @@ for i in $(seq 1 100); do mkbundle "$b/par/$i" "par-$i"; done
 
 for ROUND in $(seq 1 "$rounds"); do
   export ROUND
-  for rt in "${rts[@]}"; do
+  # Each round starts with the next runtime, so none always runs right after another.
+  for k in $(seq 0 $(( ${#rts[@]} - 1 ))); do
+    rt=${rts[$(( (ROUND - 1 + k) % ${#rts[@]} ))]}
     case $rt in
       crun) unshare -m --propagation private bash "$0" --inner crun ;;
       *) bash "$0" --inner "$rt" ;;
