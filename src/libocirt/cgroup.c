@@ -489,8 +489,12 @@ remove_created (ocirt_cgroup *cg, ocirt_error_t *err)
           /* Never the hierarchy root (paths are validated, this is a last guard). */
           if (strcmp (dir, h->mnt) == 0 || !has_prefix (dir, h->mnt))
             continue;
-          /* The leaf is usually empty: one rmdir.  Busy, it may hold sub-cgroups: those first. */
-          bool leaf = j == h->n_created, gone = leaf && (rmdir (dir) == 0 || errno == ENOENT);
+          /* The leaf is usually empty: one rmdir.  Busy, it may hold sub-cgroups: those first,
+           * and its last processes may still be exiting: retry.  A level above that is busy has
+           * another container's cgroup by now: it stays (one rmdir, no wait). */
+          bool leaf = j == h->n_created, gone = rmdir (dir) == 0 || errno == ENOENT;
+          if (!leaf)
+            gone = true;
           if (leaf && !gone)
             rmdir_children (dir);
           if (!gone && rmdir_retry (dir, ret < 0 ? NULL : err) < 0)
@@ -506,16 +510,17 @@ remove_created (ocirt_cgroup *cg, ocirt_error_t *err)
   return ret;
 }
 
-/* What must be enabled in v2 subtree_control: only controllers res needs are mandatory. */
+/* What must be enabled in v2 subtree_control: only controllers res needs are mandatory.
+ * ENOENT below a level that existed: another container's runtime removed it meanwhile (its
+ * failed create took back the levels it made); *again is set to walk once more. */
 static int
-create_levels (ocirt_cgroup *cg, struct cg_hier *h, const oci_resources *res, ocirt_error_t *err)
+create_levels_once (ocirt_cgroup *cg, struct cg_hier *h, const oci_resources *res, bool *again, ocirt_error_t *err)
 {
   cleanup_free char *cur = xstrdup (h->mnt);
   cleanup_free char *copy = xstrdup (cg->path);
   char *tok, *save = NULL;
   int ret;
 
-  h->dir = xasprintf ("%s%s", h->mnt, cg->path);
   for (tok = strtok_r (copy, "/", &save); tok; tok = strtok_r (NULL, "/", &save))
     {
       char *next = xasprintf ("%s/%s", cur, tok);
@@ -532,6 +537,12 @@ create_levels (ocirt_cgroup *cg, struct cg_hier *h, const oci_resources *res, oc
         {
           h->created = xrealloc (h->created, (h->n_created + 1) * sizeof (char *));
           h->created[h->n_created++] = xstrdup (next);
+        }
+      else if (errno == ENOENT && strcmp (cur, h->mnt) != 0)
+        {
+          *again = true;
+          free (next);
+          return 0;
         }
       else if (errno != EEXIST)
         {
@@ -554,6 +565,22 @@ create_levels (ocirt_cgroup *cg, struct cg_hier *h, const oci_resources *res, oc
       cur = next;
     }
   return 0;
+}
+
+static int
+create_levels (ocirt_cgroup *cg, struct cg_hier *h, const oci_resources *res, ocirt_error_t *err)
+{
+  int tries;
+
+  h->dir = xasprintf ("%s%s", h->mnt, cg->path);
+  for (tries = 0; tries < 10; tries++)
+    {
+      bool again = false;
+      int ret = create_levels_once (cg, h, res, &again, err);
+      if (ret < 0 || !again)
+        return ret;
+    }
+  return ocirt_error_set (err, ENOENT, "mkdir %s: its parent keeps being removed", h->dir);
 }
 
 static int
@@ -634,6 +661,22 @@ ocirt_cgroup_load (const char *path, const char *driver, bool owned, ocirt_cgrou
     }
   *out = cg;
   return 0;
+}
+
+void
+ocirt_cgroup_disown_parents (ocirt_cgroup *cg)
+{
+  size_t i, j;
+  for (i = 0; i < cg->nh; i++)
+    {
+      struct cg_hier *h = &cg->h[i];
+      bool leaf = h->n_created > 0 && strcmp (h->created[h->n_created - 1], h->dir) == 0;
+      for (j = 0; j + (leaf ? 1 : 0) < h->n_created; j++)
+        free (h->created[j]);
+      if (leaf)
+        h->created[0] = h->created[h->n_created - 1];
+      h->n_created = leaf ? 1 : 0;
+    }
 }
 
 bool

@@ -66,6 +66,10 @@ ocirt_cgroup_freep (ocirt_cgroup **cg)
  * a reload (the state records this as cgroup_owned).  A leaf that existed before is never
  * removed, nor are intermediate levels once the container is reloaded (they may be shared). */
 bool ocirt_cgroup_owns_leaf (const ocirt_cgroup *cg);
+/* Once the container exists, the levels above its leaf are shared with any container made
+ * under them since: from then on destroy() removes only the leaf, as after a reload.  Until
+ * then a failed create takes back every level it made. */
+void ocirt_cgroup_disown_parents (ocirt_cgroup *cg);
 const char *ocirt_cgroup_get_path (const ocirt_cgroup *cg);
 ocirt_cgroup_mode ocirt_cgroup_get_mode (const ocirt_cgroup *cg);
 

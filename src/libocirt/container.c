@@ -596,6 +596,8 @@ ocirt_container_create (const ocirt_create_opts *o, ocirt_container **out, ocirt
   if (o->pid_file && write_pid_file (o->pid_file, c->pid, err) < 0)
     goto fail;
   ocirt_step_end (t, "save state");
+  if (c->cgroup)
+    ocirt_cgroup_disown_parents (c->cgroup);
   create_cleanup (&x, false);
   /* The record is complete: other commands (state, kill, a racing delete) may now look. */
   flock (c->dir->dir_fd, LOCK_UN);

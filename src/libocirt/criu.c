@@ -888,6 +888,8 @@ ocirt_container_restore (const ocirt_create_opts *co, const ocirt_criu_opts *o, 
         ocirt_warn ("%s", e->msg);
       oci_state_free (st);
     }
+  if (c->cgroup)
+    ocirt_cgroup_disown_parents (c->cgroup);
   flock (c->dir->dir_fd, LOCK_UN);
   memset (&rst, 0, sizeof rst);
   *out = c;

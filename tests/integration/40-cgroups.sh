@@ -387,6 +387,29 @@ test_path_absolute_nested () {
 }
 t "absolute nested cgroupsPath: created, the leaf removed at delete" test_path_absolute_nested
 
+test_run_shared_parent () {
+  # Two `run` loops with leaves under one new level: a run that made that level must not take
+  # it back at exit (the other container's leaf may be under it, or about to be made there).
+  local n d fails
+  for n in one two; do
+    make_bundle "$TMP/sp-$n"
+    cfg "$BUNDLE" '.linux.cgroupsPath = $p' --arg p "/$CGROUP_PREFIX/shared/$n"
+  done
+  for n in one two; do
+    (for i in $(seq 100); do
+       "$OCIRT" --root "$ROOT" run -b "$TMP/sp-$n" "sp-$n-$i" > /dev/null 2>> "$TMP/sp-$n.err" < /dev/null || echo "run $i: rc $?"
+     done) > "$TMP/sp-$n.fails" &
+  done
+  wait
+  fails=$(cat "$TMP"/sp-*.fails "$TMP"/sp-*.err)
+  [ -z "$fails" ] || _assert_fail "parallel runs under one parent failed" "$(echo "$fails" | sort | uniq -c | head -5)"
+  for d in $(cg_all_roots); do
+    [ -d "$d/$CGROUP_PREFIX/shared" ] || _assert_fail "$d/$CGROUP_PREFIX/shared removed by a run"
+    for n in one two; do [ ! -e "$d/$CGROUP_PREFIX/shared/$n" ] || _assert_fail "leaf $d/$CGROUP_PREFIX/shared/$n left"; done
+  done
+}
+t "run under a shared new parent: 2x100 in parallel all succeed, the leaves go, the parent stays" test_run_shared_parent
+
 test_path_not_owned () {
   # pre-existing levels (made here, not by ocirt) survive delete
   local d
