@@ -155,8 +155,13 @@ export BENCH_OUT=${out:-$BENCH_TMP/out}
 mkdir -p "$BENCH_OUT" "$BENCH_ROOTS"
 BENCH_OUT=$(cd "$BENCH_OUT" && pwd)
 # A reused --out dir: drop the results of an earlier invocation (a median file there is taken as
-# this run's result).
-rm -f "$BENCH_OUT"/ocirt.* "$BENCH_OUT"/crun.* "$BENCH_OUT"/runc.* "$BENCH_OUT"/table.md
+# this run's result).  Only the names this script writes.
+for rt in ocirt crun runc; do
+  for sc in run seccomp cycle exec rss small par; do
+    rm -f "$BENCH_OUT/$rt.$sc" "$BENCH_OUT/$rt.$sc".r*.json "$BENCH_OUT/$rt.$sc".r*.log
+  done
+done
+rm -f "$BENCH_OUT/table.md"
 
 cleanup () {
   local rt id d

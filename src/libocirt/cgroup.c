@@ -492,10 +492,8 @@ remove_created (ocirt_cgroup *cg, ocirt_error_t *err)
           /* The leaf is usually empty: one rmdir.  Busy, it may hold sub-cgroups: those first,
            * and its last processes may still be exiting: retry.  A level above that is busy has
            * another container's cgroup by now: it stays (one rmdir, no wait). */
-          bool leaf = j == h->n_created, gone = rmdir (dir) == 0 || errno == ENOENT;
-          if (!leaf)
-            gone = true;
-          if (leaf && !gone)
+          bool leaf = j == h->n_created, gone = rmdir (dir) == 0 || errno == ENOENT || !leaf;
+          if (!gone)
             rmdir_children (dir);
           if (!gone && rmdir_retry (dir, ret < 0 ? NULL : err) < 0)
             ret = -1;

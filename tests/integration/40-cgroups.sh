@@ -390,7 +390,7 @@ t "absolute nested cgroupsPath: created, the leaf removed at delete" test_path_a
 test_run_shared_parent () {
   # Two `run` loops with leaves under one new level: a run that made that level must not take
   # it back at exit (the other container's leaf may be under it, or about to be made there).
-  local n d fails
+  local n d fails loops=()
   for n in one two; do
     make_bundle "$TMP/sp-$n"
     cfg "$BUNDLE" '.linux.cgroupsPath = $p' --arg p "/$CGROUP_PREFIX/shared/$n"
@@ -399,8 +399,9 @@ test_run_shared_parent () {
     (for i in $(seq 100); do
        "$OCIRT" --root "$ROOT" run -b "$TMP/sp-$n" "sp-$n-$i" > /dev/null 2>> "$TMP/sp-$n.err" < /dev/null || echo "run $i: rc $?"
      done) > "$TMP/sp-$n.fails" &
+    loops+=($!)
   done
-  wait
+  wait "${loops[@]}"
   fails=$(cat "$TMP"/sp-*.fails "$TMP"/sp-*.err)
   [ -z "$fails" ] || _assert_fail "parallel runs under one parent failed" "$(echo "$fails" | sort | uniq -c | head -5)"
   for d in $(cg_all_roots); do
