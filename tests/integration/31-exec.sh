@@ -191,20 +191,31 @@ test_cgroup_sub () {
 t "exec --cgroup refuses absolute paths and .." test_cgroup_sub
 
 test_cgroup_sub_ok () {
+  # the v1 pids hierarchy's line, or the v2 one
+  local line="^[0-9]+:pids:" d
+  [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ] || line="^0::"
   start_box
   ocirt_cmd exec --cgroup sub "$BOX" /init cgroup
   assert_success
-  assert_match "$output" "^[0-9]+:pids:/$CGROUP_PREFIX/$BOX/sub\$" "in the sub-cgroup"
+  assert_match "$output" "$line/$CGROUP_PREFIX/$BOX/sub\$" "in the sub-cgroup"
   ocirt_cmd exec -d --cgroup pids:sub2 "$BOX" /init sleep 100
   assert_success
+  for d in /sys/fs/cgroup/pids /sys/fs/cgroup; do
+    [ -e "$d/cgroup.procs" ] || continue
+    grep -q . "$d/$CGROUP_PREFIX/$BOX/sub2/cgroup.procs" || _assert_fail "nothing in $d/$CGROUP_PREFIX/$BOX/sub2"
+    break
+  done
   ocirt_cmd delete -f "$BOX"
   assert_success
   assert_no_leftovers "$BOX"
+  for d in /sys/fs/cgroup/pids /sys/fs/cgroup; do
+    [ ! -e "$d/$CGROUP_PREFIX/$BOX" ] || _assert_fail "$d/$CGROUP_PREFIX/$BOX left"
+  done
 }
-if [ -d /sys/fs/cgroup/pids ]; then
+if [ -d /sys/fs/cgroup/pids ] || [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then
   t "exec --cgroup SUB joins a sub-cgroup; delete removes it" test_cgroup_sub_ok
 else
-  skip "exec --cgroup SUB joins a sub-cgroup; delete removes it" "needs the v1 pids hierarchy"
+  skip "exec --cgroup SUB joins a sub-cgroup; delete removes it" "needs the v1 pids hierarchy or cgroup v2"
 fi
 
 test_paused () {
