@@ -33,8 +33,12 @@ static const struct
   { "/proc/self/fd/2", "/dev/stderr" }, { "pts/ptmx", "/dev/ptmx" },
 };
 
-/* What the cgroup device controller must allow for the nodes above (runc's defaults). */
+/* What the cgroup device controller allows besides the config's rules, appended after them as
+ * runc, crun and youki do: the nodes above, the console, ptmx and ptys, /dev/net/tun, and
+ * mknod (only) of any node, which images and package scripts expect. */
 static const oci_device_cgroup default_rules[] = {
+  { .allow = true, .type = (char *) "c", .access = (char *) "m" },
+  { .allow = true, .type = (char *) "b", .access = (char *) "m" },
   { .allow = true, .type = (char *) "c", .has_major = true, .major = 1, .has_minor = true, .minor = 3, .access = (char *) "rwm" },
   { .allow = true, .type = (char *) "c", .has_major = true, .major = 1, .has_minor = true, .minor = 5, .access = (char *) "rwm" },
   { .allow = true, .type = (char *) "c", .has_major = true, .major = 1, .has_minor = true, .minor = 7, .access = (char *) "rwm" },
@@ -44,6 +48,7 @@ static const oci_device_cgroup default_rules[] = {
   { .allow = true, .type = (char *) "c", .has_major = true, .major = 5, .has_minor = true, .minor = 1, .access = (char *) "rwm" },
   { .allow = true, .type = (char *) "c", .has_major = true, .major = 5, .has_minor = true, .minor = 2, .access = (char *) "rwm" },
   { .allow = true, .type = (char *) "c", .has_major = true, .major = 136, .has_minor = true, .minor = -1, .access = (char *) "rwm" },
+  { .allow = true, .type = (char *) "c", .has_major = true, .major = 10, .has_minor = true, .minor = 200, .access = (char *) "rwm" },
 };
 
 const oci_device_cgroup *

@@ -307,6 +307,21 @@ test_devices () {
 }
 t "device cgroup: a device without a rule can't be opened, allowed and default ones can" test_devices
 
+test_devices_default_rules () {
+  # As with runc: mknod of any node is allowed (not its use), and /dev/net/tun opens.
+  make_bundle "$TMP/devm"
+  cfg "$BUNDLE" '.process.capabilities |= with_entries(.value += ["CAP_MKNOD"])
+    | .process.args = ["/bin/sh","-c","mknod /dev/l0 b 7 0 && echo made-b; mknod /dev/t9 c 4 9 && echo made-c; mknod /dev/tun c 10 200 && echo made-tun; /init open /dev/l0 r; /init open /dev/t9 r; /init open /dev/tun rw"]'
+  ocirt_run devm
+  assert_match "$output" '^made-b$' "mknod of a block node refused"
+  assert_match "$output" '^made-c$' "mknod of a char node refused"
+  assert_match "$output" '^made-tun$'
+  [ "$(printf '%s\n' "$output$stderr" | grep -c EPERM)" = 2 ] || _assert_fail "not exactly the two nodes without a rule were refused" "$output$stderr"
+  assert_no_match "$stderr" '/dev/tun.*EPERM' "/dev/net/tun (10:200) refused"
+  assert_no_leftovers devm
+}
+t "device cgroup defaults: mknod of any node, not its use; /dev/net/tun" test_devices_default_rules
+
 test_devices_files () {
   make_bundle "$TMP/devf"
   cfg "$BUNDLE" '.process.args = ["/init","sleep","30"]'
