@@ -381,7 +381,9 @@ child_setup (struct exec_ctx *x, char **exec_path, ocirt_error_t *err)
         return -1;
       x->seccomp = NULL;
     }
-  return ocirt_process_drop_privileges (p, x->seccomp, joined_user, err);
+  if (ocirt_process_drop_privileges (p, x->seccomp, joined_user, err) < 0)
+    return -1;
+  return ocirt_process_seccomp_last (p, x->seccomp, err);
 }
 
 static void __attribute__ ((noreturn))

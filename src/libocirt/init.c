@@ -1,8 +1,9 @@
 /* ocirt: container init, from clone to execve (see init.h).
  *
  * Order matters and follows the runtime-spec: namespaces, mounts, prestart/createRuntime (in
- * the parent), createContainer, pivot_root, masks, sysctl, process attributes, READY, then
- * the exec.fifo barrier that `start` releases, startContainer, credentials, seccomp, execve. */
+ * the parent), createContainer, pivot_root, masks, sysctl, process attributes, credentials
+ * and capabilities, READY, then the exec.fifo barrier that `start` releases, startContainer,
+ * seccomp (with no_new_privs), execve. */
 #include <config.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -266,6 +267,13 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
         return -1;
       a->seccomp = NULL;
     }
+  /* The container's credentials and capabilities before READY, as runc does: a created
+   * container waits for start with no more privilege than its process will have, and a
+   * failure is create's error. */
+  t = ocirt_step_begin ();
+  if (ocirt_process_drop_privileges (p, a->seccomp, a->ns->new_user, err) < 0)
+    return -1;
+  ocirt_step_end (t, "credentials, capabilities");
   return 0;
 }
 
@@ -278,7 +286,7 @@ finish (struct ocirt_init_args *a, ocirt_error_t *err)
 
   if (c->hooks && ocirt_hooks_run_in_container (&c->hooks->start_container, "startContainer", a->state, "created", err) < 0)
     return -1;
-  return ocirt_process_drop_privileges (p, a->seccomp, a->ns->new_user, err);
+  return ocirt_process_seccomp_last (p, a->seccomp, err);
 }
 
 void
@@ -315,7 +323,7 @@ ocirt_init_run (struct ocirt_init_args *a)
       ocirt_log (OCIRT_LOG_ERROR, "%s: %s", a->id, err->msg);
       _exit (127);
     }
-  ocirt_step_end (t, "startContainer hooks, credentials, capabilities, seccomp");
+  ocirt_step_end (t, "startContainer hooks, seccomp");
   env = env_with_home (p);
   if (ocirt_process_apply_final_affinity (p, &err) < 0)
     {

@@ -407,6 +407,12 @@ ocirt_process_drop_privileges (const oci_process *p, struct ocirt_seccomp *sc, b
     return -1;
   if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return ocirt_error_errno (err, "prctl PR_SET_NO_NEW_PRIVS");
+  return 0;
+}
+
+int
+ocirt_process_seccomp_last (const oci_process *p, struct ocirt_seccomp *sc, ocirt_error_t *err)
+{
   if (sc && p->no_new_privileges && ocirt_seccomp_install (sc, NULL, err) < 0)
     return -1;
   return 0;

@@ -30,12 +30,14 @@ int ocirt_process_close_fds (int preserve_fds, ocirt_error_t *err);
  * the current root; malloc'd absolute path.  Error names what was searched. */
 int ocirt_process_find_exec (const oci_process *p, char **out, ocirt_error_t *err);
 struct ocirt_seccomp;
-/* The last steps before execve, shared by create's init and exec: seccomp (early without
- * no_new_privs, since the filter then needs CAP_SYS_ADMIN), the bounding set, user and groups
- * (setgroups only where the user namespace allows it), the other capability sets, the cwd
- * check, no_new_privs, then seccomp with no_new_privs as late as possible.  `sc` may be NULL. */
+/* The privileges of the container process, shared by create's init and exec: seccomp first
+ * without no_new_privs (the filter then needs CAP_SYS_ADMIN), the bounding set, user and
+ * groups (setgroups only where the user namespace allows it), the other capability sets, the
+ * cwd check and no_new_privs.  `sc` may be NULL. */
 int ocirt_process_drop_privileges (const oci_process *p, struct ocirt_seccomp *sc, bool in_userns,
                                    ocirt_error_t *err);
+/* Then, as close to execve as possible: seccomp under no_new_privs (none otherwise). */
+int ocirt_process_seccomp_last (const oci_process *p, struct ocirt_seccomp *sc, ocirt_error_t *err);
 /* chdir(process.cwd) and check the result is inside the root (no /proc/self/fd escape). */
 int ocirt_process_chdir (const oci_process *p, ocirt_error_t *err);
 /* Before READY, as root after pivot: create a missing process.cwd; fail if it's no directory. */

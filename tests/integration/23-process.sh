@@ -148,6 +148,32 @@ test_caps () {
 }
 t "capabilities: all five sets, unknown name warned" test_caps
 
+test_created_privileges () {
+  # A created container's init waits for start with the process's user and capabilities
+  # already applied (as runc's does), not the runtime's.
+  local pid st
+  make_bundle "$TMP/cr"
+  cfg "$TMP/cr" '.process.user={"uid":1000,"gid":1000}
+    | .process.capabilities={"bounding":["CAP_KILL","CAP_CHOWN"],"effective":["CAP_KILL"],"permitted":["CAP_KILL"]}
+    | .process.args=["/init","caps"]'
+  ocirt_create cr1
+  assert_success
+  pid=$(ocirt_state cr1 pid)
+  st=$(cat "/proc/$pid/status")
+  assert_match "$st" $'^Uid:\t1000\t1000\t1000\t1000$' "the created init is not uid 1000"
+  assert_match "$st" $'^CapBnd:\t'"$(mask KILL CHOWN)\$"
+  assert_match "$st" $'^CapPrm:\t'"$(mask KILL)\$"
+  assert_match "$st" $'^CapEff:\t'"$(mask KILL)\$"
+  # and start still gets through the exec fifo
+  ocirt_cmd start cr1
+  assert_success
+  wait_status cr1 stopped
+  ocirt_cmd delete cr1
+  assert_success
+  assert_no_leftovers cr1
+}
+t "a created container's init already has the process's user and capabilities" test_created_privileges
+
 test_nnp () {
   make_bundle "$TMP/nn"
   args "$TMP/nn" /init status NoNewPrivs
