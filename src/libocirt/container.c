@@ -111,24 +111,12 @@ ocirt_config_validate (const oci_config *c, ocirt_error_t *err)
   if (ns.new_user && (c->linux_->uid_mappings_len == 0 || c->linux_->gid_mappings_len == 0))
     return ocirt_error_set (err, 0,
                             "config.json: linux.uidMappings, linux.gidMappings: required with a new user namespace");
-  if (!ns.new_user && c->linux_ && (c->linux_->uid_mappings_len || c->linux_->gid_mappings_len))
-    {
-      bool joined = false;
-      size_t i;
-      for (i = 0; i < ns.n_join; i++)
-        joined |= ns.join[i].flag == CLONE_NEWUSER;
-      if (!joined)
-        return ocirt_error_set (err, 0, "config.json: linux.uidMappings: needs a user namespace");
-    }
-  if ((c->hostname && c->hostname[0]) || (c->domainname && c->domainname[0]))
-    {
-      bool uts = (ns.new_flags & CLONE_NEWUTS) != 0;
-      size_t i;
-      for (i = 0; i < ns.n_join; i++)
-        uts |= ns.join[i].flag == CLONE_NEWUTS;
-      if (!uts)
-        return ocirt_error_set (err, 0, "config.json: hostname: needs a uts namespace");
-    }
+  if (!ns.new_user && c->linux_ && (c->linux_->uid_mappings_len || c->linux_->gid_mappings_len)
+      && !ocirt_ns_plan_joins (&ns, CLONE_NEWUSER))
+    return ocirt_error_set (err, 0, "config.json: linux.uidMappings: needs a user namespace");
+  if (((c->hostname && c->hostname[0]) || (c->domainname && c->domainname[0])) && !(ns.new_flags & CLONE_NEWUTS)
+      && !ocirt_ns_plan_joins (&ns, CLONE_NEWUTS))
+    return ocirt_error_set (err, 0, "config.json: hostname: needs a uts namespace");
   if (c->linux_ && (c->linux_->masked_paths_len || c->linux_->readonly_paths_len))
     {
       size_t i;

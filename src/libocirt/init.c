@@ -56,10 +56,7 @@ apply_sysctl (const oci_linux *l, ocirt_error_t *err)
 static int
 set_hostname (const oci_config *c, const struct ocirt_ns_plan *ns, ocirt_error_t *err)
 {
-  bool uts = (ns->new_flags & CLONE_NEWUTS) != 0;
-  size_t i;
-  for (i = 0; i < ns->n_join; i++)
-    uts |= ns->join[i].flag == CLONE_NEWUTS;
+  bool uts = (ns->new_flags & CLONE_NEWUTS) != 0 || ocirt_ns_plan_joins (ns, CLONE_NEWUTS);
   if ((c->hostname && c->hostname[0]) || (c->domainname && c->domainname[0]))
     {
       if (!uts)
@@ -101,15 +98,6 @@ env_with_home (const oci_process *p)
   }
   env[p->env_len + 1] = NULL;
   return env;
-}
-
-static bool
-mount_ns_joined (const struct ocirt_ns_plan *ns)
-{
-  for (size_t i = 0; i < ns->n_join; i++)
-    if (ns->join[i].flag == CLONE_NEWNS)
-      return true;
-  return false;
 }
 
 static int
@@ -188,7 +176,7 @@ setup (struct ocirt_init_args *a, char **exec_path, ocirt_error_t *err)
   rctx.new_cgroupns = (a->ns->new_flags & CLONE_NEWCGROUP) != 0;
   rctx.new_netns = (a->ns->new_flags & CLONE_NEWNET) != 0;
   rctx.no_pivot = a->no_pivot;
-  rctx.parent_mounts = !mount_ns_joined (a->ns);
+  rctx.parent_mounts = !ocirt_ns_plan_joins (a->ns, CLONE_NEWNS);
   if (ocirt_rootfs_prepare (&rctx, err) < 0)
     return -1;
 

@@ -199,6 +199,15 @@ ocirt_ns_child_join (struct ocirt_ns_plan *plan, ocirt_error_t *err)
   return 0;
 }
 
+bool
+ocirt_ns_plan_joins (const struct ocirt_ns_plan *plan, int flag)
+{
+  for (size_t i = 0; i < plan->n_join; i++)
+    if (plan->join[i].flag == flag)
+      return true;
+  return false;
+}
+
 void
 ocirt_ns_plan_close (struct ocirt_ns_plan *plan)
 {

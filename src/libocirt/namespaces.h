@@ -51,6 +51,8 @@ void ocirt_ns_parent_restore (struct ocirt_ns_plan *plan);
  * join, so its root is the container's cgroup). */
 int ocirt_ns_child_join (struct ocirt_ns_plan *plan, ocirt_error_t *err);
 void ocirt_ns_plan_close (struct ocirt_ns_plan *plan);
+/* The plan joins an existing namespace of this CLONE_NEW* type (namespaces[].path). */
+bool ocirt_ns_plan_joins (const struct ocirt_ns_plan *plan, int flag);
 /* Parent: write /proc/<pid>/{uid_map,setgroups,gid_map} from linux.uidMappings/gidMappings. */
 int ocirt_ns_write_id_maps (pid_t pid, const oci_linux *l, ocirt_error_t *err);
 
